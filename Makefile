@@ -1,0 +1,16 @@
+# The two commands of this project (see README.md). Everything else is in tools/devenv.py.
+PYTHON ?= python3
+
+.PHONY: run test lint setup
+
+run:  ## set up, then serve Odoo with the three addons and demo data at http://localhost:8069
+	@$(PYTHON) tools/devenv.py run
+
+test:  ## set up, then run every test in a throwaway database; ends with "N passed, N failed"
+	@$(PYTHON) tools/devenv.py test
+
+lint:  ## ruff and pylint-odoo, configured as the OCA 18.0 template
+	@$(PYTHON) tools/devenv.py lint
+
+setup:  ## only the set-up (Odoo source, virtualenv)
+	@$(PYTHON) tools/devenv.py setup

@@ -1,0 +1,15 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Customer Value",
+    "summary": "Customer value indices (profit, Pareto, RFM, churn) from posted invoices",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "CRM Suite contributors",
+    "license": "LGPL-3",
+    "depends": ["crm_lifecycle"],
+    "data": [
+        "security/crm_value_security.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_value_menus.xml",
+    ],
+}
