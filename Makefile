@@ -1,7 +1,7 @@
 # The two commands of this project (see README.md). Everything else is in tools/devenv.py.
 PYTHON ?= python3
 
-.PHONY: run test lint setup
+.PHONY: run test lint setup i18n
 
 run:  ## set up, then serve Odoo with the three addons and demo data at http://localhost:8069
 	@$(PYTHON) tools/devenv.py run
@@ -14,3 +14,6 @@ lint:  ## ruff and pylint-odoo, configured as the OCA 18.0 template
 
 setup:  ## only the set-up (Odoo source, virtualenv)
 	@$(PYTHON) tools/devenv.py setup
+
+i18n:  ## export each addon's .pot and merge it into its zh_CN.po (new terms left empty)
+	@$(PYTHON) tools/devenv.py i18n

@@ -204,10 +204,11 @@ def query(cluster, sql):
     conn = psycopg2.connect(
         dbname="postgres", host=str(cluster.socket_dir), port=cluster.port, user=devenv.DB_SUPERUSER
     )
+    conn.autocommit = True
     try:
         with conn.cursor() as cr:
             cr.execute(sql)
-            return cr.fetchone()[0]
+            return cr.fetchone()[0] if cr.description else None
     finally:
         conn.close()
 

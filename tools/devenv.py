@@ -812,7 +812,66 @@ def cmd_lint(environ):
     return 1 if failed else 0
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "setup": cmd_setup}
+def merge_po(pot_path, po_path, language):
+    """Bring ``po_path`` in line with the template: new terms empty, gone terms dropped."""
+    import polib  # in the virtualenv (Odoo requirement), imported by the venv's Python
+
+    pot = polib.pofile(str(pot_path))
+    old = polib.pofile(str(po_path)) if Path(po_path).exists() else polib.POFile()
+    known = {(entry.msgctxt, entry.msgid): entry for entry in old}
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = dict(pot.metadata, Language=language)
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    for entry in pot:
+        previous = known.get((entry.msgctxt, entry.msgid))
+        entry.msgstr = previous.msgstr if previous else ""
+        po.append(entry)
+    po.save(str(po_path))
+    return [entry.msgid for entry in po if not entry.msgstr]
+
+
+def cmd_i18n(environ):
+    """Export each addon's .pot from a scratch database, then merge it into zh_CN.po."""
+    odoo_src, venv, server = prepare(environ)
+    config = write_odoo_config(Path(PROJECT_DIR) / ".devenv" / "odoo-i18n.conf", odoo_src, server)
+    server.start()
+    dbname = f"crm_i18n_{os.getpid()}"
+    untranslated = {}
+    try:
+        command = odoo_command(venv, odoo_src, config, "-d", dbname, "-i", ",".join(ADDONS))
+        if subprocess.run([*command, "--without-demo=all", "--stop-after-init"], check=False).returncode:
+            raise SetupError("Installing the addons for the export failed (see above).")
+        for addon in ADDONS:
+            pot = Path(PROJECT_DIR) / addon / "i18n" / f"{addon}.pot"
+            pot.parent.mkdir(exist_ok=True)
+            subprocess.run(
+                [*command[:-2], f"--i18n-export={pot}", f"--modules={addon}", "--stop-after-init"],
+                check=True,
+            )
+            code = (
+                "import sys, importlib.util as u\n"
+                "s = u.spec_from_file_location('devenv', sys.argv[1]); m = u.module_from_spec(s)\n"
+                "s.loader.exec_module(m)\n"
+                "print('\\n'.join(m.merge_po(sys.argv[2], sys.argv[3], 'zh_CN')))\n"
+            )
+            result = subprocess.run(
+                [str(venv_python(venv)), "-c", code, __file__, str(pot), str(pot.with_name("zh_CN.po"))],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            untranslated[addon] = [line for line in result.stdout.splitlines() if line]
+    finally:
+        with contextlib.suppress(SetupError):
+            drop_database(venv, config, dbname)
+        if server.started_here:
+            server.stop()
+    for addon, terms in untranslated.items():
+        say(f"{addon}: {len(terms)} term(s) to translate in i18n/zh_CN.po" + "".join(f"\n    {t}" for t in terms))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "setup": cmd_setup, "i18n": cmd_i18n}
 
 
 def main(argv=None):

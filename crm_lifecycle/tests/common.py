@@ -44,7 +44,13 @@ class CrmSuiteCase(TransactionCase):
         self.assertTrue(self.sales_manager.has_group(manager_group_xmlid))
         self.assertTrue(self.sales_manager.has_group(user_group_xmlid))
         # a user who becomes a salesperson later follows
-        user = self.env["res.users"].create({"name": "Late Joiner", "login": f"late_{user_group.id}"})
+        user = self.env["res.users"].create(
+            {
+                "name": "Late Joiner",
+                "login": f"late_{user_group.id}",
+                "groups_id": [Command.set(self.env.ref("base.group_user").ids)],
+            }
+        )
         self.assertFalse(user.has_group(user_group_xmlid))
         user.groups_id = [Command.link(self.env.ref("sales_team.group_sale_salesman").id)]
         self.assertTrue(user.has_group(user_group_xmlid))
@@ -57,7 +63,9 @@ class CrmSuiteCase(TransactionCase):
         self.assertIn(menu.id, menus.load_menus(debug=False), f"{menu_xmlid} not loaded for {user.login}")
         if not menu.action:
             return
-        action = self.env[menu.action._name].with_user(user).browse(menu.action.id).read()[0]
+        # the web client loads actions as superuser (web/controllers/action.py), then
+        # reads the records with the user's rights
+        action = menu.action.sudo()._get_action_dict()
         model = self.env[action["res_model"]].with_user(user)
         modes = action["view_mode"].split(",")
         views = model.get_views([(False, mode) for mode in modes])
