@@ -292,8 +292,10 @@ def test_odoo_log_counts():
     lines = [
         "2026-11-23 16:11:45,931 5049 INFO db odoo.modules.loading: loading x",
         "2026-11-23 16:11:45,931 5049 ERROR db odoo.addons.crm_value.tests.test_x: FAIL: test_y",
-        "2026-11-23 16:11:45,931 5049 ERROR db odoo.tests.result: 1 failed, 0 error(s) of 12 tests "
-        "when loading database 'db'",
+        (
+            "2026-11-23 16:11:45,931 5049 ERROR db odoo.tests.result: 1 failed, 0 error(s) of 12 tests "
+            "when loading database 'db'"
+        ),
     ]
     run, failed, errors = devenv.parse_odoo_log(lines)
     assert (run, failed, len(errors)) == (12, 1, 2)

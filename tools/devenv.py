@@ -867,7 +867,8 @@ def cmd_i18n(environ):
         if server.started_here:
             server.stop()
     for addon, terms in untranslated.items():
-        say(f"{addon}: {len(terms)} term(s) to translate in i18n/zh_CN.po" + "".join(f"\n    {t}" for t in terms))
+        listing = "".join(f"\n    {term}" for term in terms)
+        say(f"{addon}: {len(terms)} term(s) to translate in i18n/zh_CN.po{listing}")
     return 0
 
 
