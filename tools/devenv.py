@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -506,14 +507,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for_port(port, timeout, process=None):
+def wait_for_http(url, timeout, process=None):
+    """Wait until ``url`` answers 200 (Odoo's login page needs the loaded registry)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process is not None and process.poll() is not None:
             return False
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.settimeout(1)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
                 return True
         time.sleep(0.5)
     return False
@@ -651,23 +652,31 @@ def cmd_run(environ):
                 venv, odoo_src, config, "-d", dbname, f"--db-filter=^{dbname}$", f"--http-port={port}"
             )
         )
-        if wait_for_port(port, 120, odoo):
+        if wait_for_http(f"http://127.0.0.1:{port}/web/login", 300, odoo):
             say("")
             say(f"Odoo is serving at http://localhost:{port}  (database {dbname})")
             say("Log in as admin / admin (demo users: demo / demo). Ctrl-C stops Odoo and the database.")
             say("")
-        return odoo.wait()
+        odoo.wait()
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
-        if odoo is not None and odoo.poll() is None:
-            odoo.send_signal(signal.SIGINT)
-            try:
-                odoo.wait(30)
-            except subprocess.TimeoutExpired:
-                odoo.kill()
+        if odoo is not None:
+            stop_process(odoo)
         if server.stop():
             say("PostgreSQL stopped.")
+
+
+def stop_process(process, grace=10):
+    """Let Odoo finish the shutdown Ctrl-C started; a second signal would force it."""
+    for sig in (None, signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            return
+        if sig is not None:
+            process.send_signal(sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(grace if sig is None else 30)
 
 
 def parse_odoo_log(lines):
