@@ -1,0 +1,255 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Context keys of the screens whose new partners are customers to follow.
+MANAGED_SEARCH_MODES = ("customer",)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    lifecycle_stage_id = fields.Many2one(
+        "crm.lifecycle.stage",
+        string="Lifecycle Stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_lifecycle_stage_ids",
+        help="Where the customer stands. Empty: not followed by the CRM (vendors, employees, contacts).",
+    )
+    lifecycle_stage_code = fields.Char(related="lifecycle_stage_id.code", string="Stage Code")
+    lifecycle_stage_date = fields.Datetime(
+        string="In Stage Since", copy=False, readonly=True, help="When the customer entered its stage."
+    )
+    crm_team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_crm_team_id",
+        store=True,
+        readonly=False,
+        index=True,
+        help="The team following this customer; by default the salesperson's team.",
+    )
+    crm_source_id = fields.Many2one(
+        "utm.source",
+        string="Source",
+        index=True,
+        help="Where the customer came from: a trade fair, a website, a list...",
+    )
+    crm_event_ids = fields.One2many("crm.partner.event", "partner_id", string="Timeline")
+    crm_event_count = fields.Integer(compute="_compute_crm_event_count", string="Events")
+
+    @api.depends("user_id")
+    def _compute_crm_team_id(self):
+        for partner in self:
+            if partner.user_id and partner.user_id.sale_team_id:
+                partner.crm_team_id = partner.user_id.sale_team_id
+
+    def _compute_crm_event_count(self):
+        counts = dict(
+            self.env["crm.partner.event"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.crm_event_count = counts.get(partner, 0)
+
+    @api.model
+    def _read_group_lifecycle_stage_ids(self, stages, domain):
+        # every stage is a kanban column, even an empty one
+        return stages.search([], order=stages._order)
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "lifecycle_stage_id",
+            "lifecycle_stage_date",
+            "crm_team_id",
+            "crm_source_id",
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        entry_stage = False
+        if self._crm_managed_context():
+            entry_stage = self.env["crm.lifecycle.stage"]._get_by_code("pool")
+        for vals in vals_list:
+            if entry_stage and not vals.get("parent_id") and "lifecycle_stage_id" not in vals:
+                vals["lifecycle_stage_id"] = entry_stage.id
+            if vals.get("lifecycle_stage_id"):
+                vals.setdefault("lifecycle_stage_date", fields.Datetime.now())
+        partners = super().create(vals_list)
+        managed = partners.filtered(
+            lambda partner: partner.lifecycle_stage_id and partner.commercial_partner_id == partner
+        )
+        if managed:
+            # the timeline is written by the system, never by hand
+            self.env["crm.partner.event"].sudo().create(
+                [
+                    managed._crm_event_vals(partner, False, partner.lifecycle_stage_id, "manual")
+                    for partner in managed
+                ]
+            )
+        return partners
+
+    def write(self, vals):
+        if "lifecycle_stage_id" not in vals or self.env.context.get("crm_lifecycle_stage_write"):
+            return super().write(vals)
+        # contacts receive their company's stage through the commercial sync: pass through
+        commercial = self.filtered(lambda partner: partner.commercial_partner_id == partner)
+        contacts = self - commercial
+        rest = {key: value for key, value in vals.items() if key != "lifecycle_stage_id"}
+        result = True
+        if contacts:
+            result = super(ResPartner, contacts).write(vals)
+        if commercial and rest:
+            result = super(ResPartner, commercial).write(rest)
+        if commercial:
+            commercial._crm_move_by_hand(vals["lifecycle_stage_id"])
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_crm_change_stage(self):
+        """Open the wizard that moves customers to any stage with a reason (managers)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Lifecycle Stage"),
+            "res_model": "crm.lifecycle.stage.change",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.commercial_partner_id.ids},
+        }
+
+    def action_crm_open_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_partner_event_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Stage moves
+    # ------------------------------------------------------------------
+    def _crm_move_by_hand(self, stage_id):
+        """A stage set from the statusbar, the kanban or an import."""
+        stage = self.env["crm.lifecycle.stage"].browse(stage_id)
+        if stage:
+            self._crm_set_stage(stage.code, trigger="manual")
+        elif self.filtered("lifecycle_stage_id"):
+            raise UserError(
+                self.env._(
+                    "A followed customer cannot lose its lifecycle stage. Move it to "
+                    "'Invalid' with a reason instead."
+                )
+            )
+
+    @api.model
+    def _crm_set_stage_from_documents(self, documents, code, trigger):
+        """Move the customers of ``documents`` (leads, orders, invoices) to ``code`` at once."""
+        by_partner = {}
+        for document in documents:
+            by_partner.setdefault(document.partner_id.commercial_partner_id, document)
+        partners = self.browse([partner.id for partner in by_partner])
+        return partners._crm_set_stage(code, trigger=trigger, document=by_partner)
+
+    def _crm_set_stage(self, code, reason=None, trigger="manual", document=None):
+        """Move the commercial entities of ``self`` to the stage ``code``.
+
+        ``document`` is the record that caused the move, or a dict giving it per partner.
+
+        Automatic triggers only ever move forward (to a stage of higher sequence)
+        and leave unmanaged partners alone unless the document makes them enter
+        the CRM flow. A manual move backward, or to a lost stage, needs a reason
+        and the manager group. Every move is a ``crm.partner.event``.
+
+        :return: the partners that moved
+        """
+        target = self.env["crm.lifecycle.stage"]._get_by_code(code)
+        partners = self.commercial_partner_id
+        manual = trigger == "manual"
+        is_manager = self.env.user.has_group("crm_lifecycle.group_crm_lifecycle_manager")
+        to_move = self.browse()
+        for partner in partners:
+            current = partner.lifecycle_stage_id
+            if current == target:
+                continue
+            backward = bool(current) and (current.sequence > target.sequence or current.is_lost)
+            needs_reason = manual and bool(current) and (backward or target.is_lost)
+            if not manual and backward and not (target.is_lost and trigger == "lead"):
+                continue  # automatic moves never go back
+            if needs_reason:
+                if not is_manager:
+                    raise AccessError(
+                        self.env._(
+                            "Only a sales manager may move %(partner)s from %(from)s back to %(to)s.",
+                            partner=partner.display_name,
+                            **{"from": current.name, "to": target.name},
+                        )
+                    )
+                if not reason:
+                    raise UserError(
+                        self.env._(
+                            "Moving %(partner)s from %(from)s to %(to)s needs a reason: use the "
+                            "'Change Stage' button.",
+                            partner=partner.display_name,
+                            **{"from": current.name, "to": target.name},
+                        )
+                    )
+            to_move |= partner
+        if not to_move:
+            return to_move
+        documents = document if isinstance(document, dict) else {}
+        events = [
+            self._crm_event_vals(
+                partner,
+                partner.lifecycle_stage_id,
+                target,
+                trigger,
+                reason,
+                documents.get(partner, document if not documents else None),
+            )
+            for partner in to_move
+        ]
+        # An automatic move follows a document the user was allowed to create or post;
+        # the stage is the system's bookkeeping, so it is written even on a customer the
+        # user may not edit. A move by hand keeps the user's rights.
+        writer = to_move if manual else to_move.sudo()
+        writer.with_context(crm_lifecycle_stage_write=True).write(
+            {"lifecycle_stage_id": target.id, "lifecycle_stage_date": fields.Datetime.now()}
+        )
+        # events are the audit trail: written even when the user may not create them by hand
+        self.env["crm.partner.event"].sudo().create(events)
+        return to_move
+
+    @api.model
+    def _crm_event_vals(self, partner, from_stage, to_stage, trigger, reason=None, document=None):
+        vals = {
+            "partner_id": partner.id,
+            "event_type": "stage",
+            "from_stage_id": from_stage.id if from_stage else False,
+            "to_stage_id": to_stage.id,
+            "trigger": trigger,
+            "reason": reason or False,
+            "user_id": self.env.uid,
+            "company_id": (partner.company_id or self.env.company).id,
+        }
+        if document:
+            vals.update(
+                {
+                    "document_model": document._name,
+                    "document_id": document.id,
+                    "document_name": document.display_name,
+                }
+            )
+        return vals
+
+    @api.model
+    def _crm_managed_context(self):
+        context = self.env.context
+        return bool(
+            context.get("crm_lifecycle_managed")
+            or context.get("res_partner_search_mode") in MANAGED_SEARCH_MODES
+        )
