@@ -39,13 +39,13 @@ class CrmPartnerEvent(models.Model):
     user_id = fields.Many2one("res.users", string="Done By", default=lambda self: self.env.user)
     from_user_id = fields.Many2one("res.users", string="From Salesperson")
     to_user_id = fields.Many2one("res.users", string="To Salesperson")
-    from_stage_id = fields.Many2one("crm.lifecycle.stage", string="From Stage", ondelete="restrict")
-    to_stage_id = fields.Many2one("crm.lifecycle.stage", string="To Stage", index=True, ondelete="restrict")
+    from_stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="restrict")
+    to_stage_id = fields.Many2one("crm.lifecycle.stage", index=True, ondelete="restrict")
     reason = fields.Text()
     trigger = fields.Selection(TRIGGERS, required=True, default="manual")
-    document_model = fields.Char(string="Document Model")
-    document_id = fields.Many2oneReference(model_field="document_model", string="Document ID")
-    document_name = fields.Char(string="Document")
+    document_model = fields.Char()
+    document_id = fields.Many2oneReference(model_field="document_model")
+    document_name = fields.Char(string="Source Document")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )

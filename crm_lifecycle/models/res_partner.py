@@ -10,7 +10,6 @@ class ResPartner(models.Model):
 
     lifecycle_stage_id = fields.Many2one(
         "crm.lifecycle.stage",
-        string="Lifecycle Stage",
         index=True,
         tracking=True,
         copy=False,
@@ -58,7 +57,7 @@ class ResPartner(models.Model):
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
         # every stage is a kanban column, even an empty one
-        return stages.search([], order=stages._order)
+        return stages.search([("active", "=", True)], order=stages._order)
 
     @api.model
     def _commercial_fields(self):
