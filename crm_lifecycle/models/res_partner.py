@@ -36,6 +36,11 @@ class ResPartner(models.Model):
         index=True,
         help="Where the customer came from: a trade fair, a website, a list...",
     )
+    owner_since = fields.Datetime(
+        copy=False,
+        readonly=True,
+        help="When the current salesperson became the owner of this customer.",
+    )
     crm_event_ids = fields.One2many("crm.partner.event", "partner_id", string="Timeline")
     crm_event_count = fields.Integer(compute="_compute_crm_event_count", string="Events")
 
@@ -78,6 +83,8 @@ class ResPartner(models.Model):
                 vals["lifecycle_stage_id"] = entry_stage.id
             if vals.get("lifecycle_stage_id"):
                 vals.setdefault("lifecycle_stage_date", fields.Datetime.now())
+            if vals.get("user_id"):
+                vals.setdefault("owner_since", fields.Datetime.now())
         partners = super().create(vals_list)
         managed = partners.filtered(
             lambda partner: partner.lifecycle_stage_id and partner.commercial_partner_id == partner
@@ -93,6 +100,8 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if "user_id" in vals and "owner_since" not in vals:
+            vals = dict(vals, owner_since=fields.Datetime.now() if vals["user_id"] else False)
         if "lifecycle_stage_id" not in vals or self.env.context.get("crm_lifecycle_stage_write"):
             return super().write(vals)
         # contacts receive their company's stage through the commercial sync: pass through
