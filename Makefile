@@ -1,7 +1,7 @@
 # The two commands of this project (see README.md). Everything else is in tools/devenv.py.
 PYTHON ?= python3
 
-.PHONY: run test lint setup i18n
+.PHONY: run test lint setup i18n bench
 
 run:  ## set up, then serve Odoo with the three addons and demo data at http://localhost:8069
 	@$(PYTHON) tools/devenv.py run
@@ -17,3 +17,6 @@ setup:  ## only the set-up (Odoo source, virtualenv)
 
 i18n:  ## export each addon's .pot and merge it into its zh_CN.po (new terms left empty)
 	@$(PYTHON) tools/devenv.py i18n
+
+bench:  ## benchmarks of tests/bench/ on BENCH_PARTNERS (default 1000000) generated partners
+	@$(PYTHON) tools/devenv.py bench

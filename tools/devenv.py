@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Development environment of the CRM suite: the logic behind ``make run``,
-``make test`` and ``make lint``.
+``make test``, ``make lint`` and ``make bench``.
 
 Standard library only, so it runs with the machine's Python before any
 virtualenv exists. Every step reuses what an earlier run left behind:
@@ -23,6 +23,8 @@ Environment variables (all optional):
 ``CRM_HTTP_PORT``   port served by ``make run`` (default 8069)
 ``CRM_PG_OS_USER``  unprivileged system user running the cluster when called as root
 ``CRM_TEST_TAGS``   extra ``--test-tags`` filter for ``make test``
+``BENCH_PARTNERS``  partners generated for ``make bench`` (default 1000000)
+``BENCH_DB``        database of ``make bench``, filled once and kept (default: a throwaway one)
 """
 
 import argparse
@@ -47,6 +49,7 @@ ODOO_BRANCH = "18.0"
 SUPPORTED_PYTHONS = ((3, 10), (3, 12))
 DB_SUPERUSER = "odoo"  # Odoo refuses to connect as the "postgres" role
 DEFAULT_HTTP_PORT = 8069
+DEFAULT_BENCH_PARTNERS = 1_000_000
 SOCKET_PATH_MAX = 100  # Unix socket paths are limited to 107 bytes on Linux
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 # Requirements that do not install as pinned on current Python tooling: what replaces them.
@@ -802,6 +805,80 @@ def cmd_test(environ):
     return 0 if failed == 0 and passed > 0 else 1
 
 
+def run_benchmarks(venv, config, dbname, scripts):
+    """Run each benchmark script against ``dbname``; return the names of those that failed."""
+    failed = []
+    for script in scripts:
+        say(f"Benchmark {script.relative_to(PROJECT_DIR)}")
+        command = [str(venv_python(venv)), str(script), "--config", str(config), "--database", dbname]
+        if subprocess.run(command, cwd=PROJECT_DIR, check=False).returncode != 0:
+            failed.append(script.name)
+    return failed
+
+
+def cmd_bench(environ):
+    """Fill a database with BENCH_PARTNERS generated partners, then run tests/bench/bench_*.py.
+
+    Each benchmark prints its figures against a baseline measured in the same run,
+    and exits non-zero when a target is missed. The throwaway database is dropped
+    at the end; ``BENCH_DB`` names a database to fill once and keep instead.
+    """
+    partners = int(environ.get("BENCH_PARTNERS") or DEFAULT_BENCH_PARTNERS)
+    scripts = sorted((Path(PROJECT_DIR) / "tests" / "bench").glob("bench_*.py"))
+    odoo_src, venv, server = prepare(environ)
+    devenv = Path(PROJECT_DIR) / ".devenv"
+    config = write_odoo_config(
+        devenv / "odoo-bench.conf", odoo_src, server, {"http_port": free_port(), "workers": 0}
+    )
+    server.start()
+    keep = bool(environ.get("BENCH_DB"))
+    dbname = environ.get("BENCH_DB") or f"crm_bench_{os.getpid()}_{int(time.time())}"
+    failed = []
+    try:
+        if not keep or not database_exists(venv, config, dbname):
+            say(f"Installing the addons into the database {dbname} (no demo data)")
+            command = odoo_command(venv, odoo_src, config, "-d", dbname, "-i", ",".join(ADDONS))
+            result = subprocess.run(
+                [
+                    *command,
+                    "--without-demo=all",
+                    "--stop-after-init",
+                    "--max-cron-threads=0",
+                    "--log-level=warn",
+                ],
+                check=False,
+            )
+            if result.returncode != 0:
+                raise SetupError(f"Installing {', '.join(ADDONS)} into {dbname} failed (see above).")
+            say(f"Generating {partners} partners (data/generate.py)")
+            generate = [
+                str(venv_python(venv)),
+                str(Path(PROJECT_DIR) / "data" / "generate.py"),
+                "--config",
+                str(config),
+                "--database",
+                dbname,
+                "--partners",
+                str(partners),
+            ]
+            if subprocess.run(generate, cwd=PROJECT_DIR, check=False).returncode != 0:
+                raise SetupError(f"Generating the partners into {dbname} failed (see above).")
+        else:
+            say(f"Reusing the database {dbname} (BENCH_DB)")
+        failed = run_benchmarks(venv, config, dbname, scripts)
+    finally:
+        if not keep:
+            with contextlib.suppress(SetupError):
+                drop_database(venv, config, dbname)
+        if server.started_here:
+            server.stop()
+    if failed:
+        say(f"{len(failed)} of {len(scripts)} benchmark(s) missed a target or failed: {', '.join(failed)}")
+        return 1
+    say(f"{len(scripts)} benchmark(s) run, every target met")
+    return 0
+
+
 def cmd_lint(environ):
     _odoo_src, venv, _server = prepare(environ)
     bin_dir = venv_python(venv).parent
@@ -881,7 +958,14 @@ def cmd_i18n(environ):
     return 0
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "setup": cmd_setup, "i18n": cmd_i18n}
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "lint": cmd_lint,
+    "setup": cmd_setup,
+    "i18n": cmd_i18n,
+    "bench": cmd_bench,
+}
 
 
 def main(argv=None):

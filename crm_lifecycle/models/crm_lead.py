@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.duplicate.mixin"]
 
     partner_lifecycle_stage_id = fields.Many2one(
         related="partner_id.commercial_partner_id.lifecycle_stage_id",
@@ -12,15 +13,35 @@ class CrmLead(models.Model):
         related="partner_id.commercial_partner_id.user_id",
         string="Customer Owner",
     )
+    crm_talk_script_ids = fields.Many2many(
+        "crm.talk.script",
+        compute="_compute_crm_talk_script_ids",
+        string="Talk Scripts",
+        groups="crm_lifecycle.group_crm_lifecycle_user",
+        help="The talk scripts for the customer's lifecycle stage and the tags of the lead.",
+    )
+
+    @api.depends("partner_lifecycle_stage_id", "tag_ids", "company_id")
+    @api.depends_context("company")
+    def _compute_crm_talk_script_ids(self):
+        scripts = self.env["crm.talk.script"]._crm_scripts_for(
+            self, lambda lead: lead.partner_lifecycle_stage_id, lambda lead: lead.tag_ids
+        )
+        for lead in self:
+            lead.crm_talk_script_ids = scripts[lead]
 
     @api.model_create_multi
     def create(self, vals_list):
+        bypass_reasons = self._crm_duplicate_pop_bypass_reasons(vals_list)
         leads = super().create(vals_list)
+        leads._crm_duplicate_check(dict(zip(leads.ids, bypass_reasons, strict=True)))
         leads._crm_lifecycle_on_lead()
         return leads
 
     def write(self, vals):
+        vals, duplicate_watch = self._crm_duplicate_watch(vals)
         result = super().write(vals)
+        self._crm_duplicate_check_write(duplicate_watch)
         if "partner_id" in vals or "stage_id" in vals:
             self._crm_lifecycle_on_lead()
         return result
@@ -60,3 +81,35 @@ class CrmLead(models.Model):
             self.env["res.partner"].union(*by_partner)._crm_set_stage(
                 "invalid", reason=reason.name, trigger="lead", document=by_partner
             )
+
+    # ------------------------------------------------------------------
+    # Duplicate check (crm.duplicate.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def _crm_key_depends(self):
+        return ["partner_name", "phone", "mobile", "email_from", "country_id", "company_id"]
+
+    def _crm_key_source(self):
+        return {
+            "name": self.partner_name,
+            "phone": self.phone,
+            "mobile": self.mobile,
+            "email": self.email_from,
+            "country": (self.country_id or self.company_id.country_id or self.env.company.country_id).code,
+        }
+
+    @api.model
+    def _crm_duplicate_trigger_fields(self):
+        return super()._crm_duplicate_trigger_fields() | {"partner_id"}
+
+    def _crm_duplicate_checkable(self):
+        # a lead of an existing customer is no new customer: that customer was checked
+        return self.filtered(lambda lead: lead.active and not lead.partner_id)
+
+    def _crm_duplicate_summary(self):
+        return {
+            "name": self.partner_name or self.contact_name or self.name,
+            "owner": self.user_id,
+            "since": self.date_open or self.create_date,
+            "stage": self.stage_id.name,
+        }

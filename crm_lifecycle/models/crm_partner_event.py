@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 EVENT_TYPES = [
@@ -128,3 +128,91 @@ class CrmPartnerEvent(models.Model):
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_stage_id", "lifecycle_stage_date"])
+
+    @api.model
+    def _demo_spread_history(self):
+        """Demo data: give the timeline written by the demo a past (the demo moves all happen at once).
+
+        Only the events created in the current transaction move, each customer's in its own
+        order: the first one up to a year ago, the last one a few days ago or the day before
+        the customer's first invoice. Customers, quotations and orders follow their events.
+        Deterministic: the places derive from the ids, not from a random draw.
+        """
+        self.env.flush_all()
+        now = self.env.cr.now()
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH steps AS (
+                    SELECT event.id, event.partner_id,
+                           ROW_NUMBER() OVER (
+                               PARTITION BY event.partner_id ORDER BY event.date, event.id
+                           ) AS step
+                      FROM crm_partner_event event
+                     WHERE event.create_date >= %(now)s
+                ), weights AS (
+                    SELECT id, partner_id, step,
+                           CASE WHEN step = 1 THEN 0 ELSE 2 + MOD(partner_id * 7 + step * 13, 9) END AS weight
+                      FROM steps
+                ), placed AS (
+                    SELECT id, partner_id,
+                           SUM(weight) OVER (PARTITION BY partner_id ORDER BY step) AS done,
+                           SUM(weight) OVER (PARTITION BY partner_id) + 1 + MOD(partner_id, 4) AS total
+                      FROM weights
+                ), first_invoice AS (
+                    SELECT partner.commercial_partner_id AS partner_id, MIN(move.invoice_date) AS invoice_date
+                      FROM account_move move
+                      JOIN res_partner partner ON partner.id = move.partner_id
+                     WHERE move.move_type = 'out_invoice' AND move.state = 'posted'
+                  GROUP BY partner.commercial_partner_id
+                ), bounds AS (
+                    SELECT partner.id AS partner_id, partner.user_id,
+                           LEAST(
+                               %(today)s - MAKE_INTERVAL(days => 1 + MOD(partner.id, 5)),
+                               COALESCE(first_invoice.invoice_date - 1, %(today)s)
+                           ) AS end_at,
+                           30 + MOD(partner.id * 53, 320) AS span_days
+                      FROM res_partner partner
+                 LEFT JOIN first_invoice ON first_invoice.partner_id = partner.id
+                     WHERE partner.id IN (SELECT partner_id FROM placed)
+                ), spans AS (
+                    SELECT partner_id, user_id, end_at,
+                           GREATEST(
+                               end_at - MAKE_INTERVAL(days => span_days), %(today)s - INTERVAL '365 days'
+                           ) AS start_at
+                      FROM bounds
+                ), moved AS (
+                    UPDATE crm_partner_event event
+                       SET date = spans.start_at
+                                  + (spans.end_at - spans.start_at) * (placed.done::float / placed.total)
+                                  + MAKE_INTERVAL(hours => 8 + MOD(event.id, 9)),
+                           user_id = CASE WHEN event.user_id = %(superuser)s
+                                          THEN COALESCE(spans.user_id, event.user_id) ELSE event.user_id END
+                      FROM placed
+                      JOIN spans ON spans.partner_id = placed.partner_id
+                     WHERE event.id = placed.id
+                 RETURNING event.partner_id, event.event_type, event.date,
+                           event.document_model, event.document_id
+                ), partners AS (
+                    UPDATE res_partner partner
+                       SET lifecycle_stage_date = last_move.date
+                      FROM (SELECT partner_id, MAX(date) AS date FROM moved
+                             WHERE event_type = 'stage' GROUP BY partner_id) last_move
+                     WHERE partner.commercial_partner_id = last_move.partner_id
+                       AND partner.lifecycle_stage_id IS NOT NULL
+                )
+                UPDATE sale_order sale
+                   SET date_order = document.date
+                  FROM (SELECT document_id, MAX(date) AS date FROM moved
+                         WHERE document_model = 'sale.order' GROUP BY document_id) document
+                 WHERE sale.id = document.document_id
+                """,
+                now=now,
+                today=today,
+                superuser=SUPERUSER_ID,
+            )
+        )
+        self.invalidate_model(["date", "user_id"])
+        self.env["res.partner"].invalidate_model(["lifecycle_stage_date"])
+        self.env["sale.order"].invalidate_model(["date_order"])

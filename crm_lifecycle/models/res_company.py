@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -10,3 +11,27 @@ class ResCompany(models.Model):
         help="Refuse a new customer or lead that matches a customer already followed "
         "by another salesperson (same name, VAT, phone or email).",
     )
+    crm_cost_guard = fields.Boolean(
+        string="Quotation Cost Guard",
+        help="Refuse to send or confirm a quotation while a product line has no internal cost "
+        "or a margin below the minimum. Sales managers may override it; the override is logged "
+        "on the order.",
+    )
+    crm_cost_guard_min_margin = fields.Float(
+        string="Minimum Margin (%)",
+        help="Refuse product lines whose margin is below this percentage of the sale price. "
+        "0: no minimum, only lines without cost are refused.",
+    )
+
+    @api.constrains("crm_cost_guard_min_margin")
+    def _check_crm_cost_guard_min_margin(self):
+        for company in self:
+            if not 0 <= company.crm_cost_guard_min_margin < 100:
+                raise ValidationError(
+                    self.env._(
+                        "The minimum margin of the quotation cost guard of %(company)s must be "
+                        "between 0 and 100%%, not %(margin)s%%.",
+                        company=company.name,
+                        margin=company.crm_cost_guard_min_margin,
+                    )
+                )

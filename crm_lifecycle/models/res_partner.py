@@ -6,7 +6,8 @@ MANAGED_SEARCH_MODES = ("customer",)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.duplicate.mixin"]
 
     lifecycle_stage_id = fields.Many2one(
         "crm.lifecycle.stage",
@@ -43,6 +44,13 @@ class ResPartner(models.Model):
     )
     crm_event_ids = fields.One2many("crm.partner.event", "partner_id", string="Timeline")
     crm_event_count = fields.Integer(compute="_compute_crm_event_count", string="Events")
+    crm_talk_script_ids = fields.Many2many(
+        "crm.talk.script",
+        compute="_compute_crm_talk_script_ids",
+        string="Talk Scripts",
+        groups="crm_lifecycle.group_crm_lifecycle_user",
+        help="The talk scripts for the customer's lifecycle stage.",
+    )
 
     @api.depends("user_id")
     def _compute_crm_team_id(self):
@@ -58,6 +66,17 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.crm_event_count = counts.get(partner, 0)
+
+    @api.depends("commercial_partner_id.lifecycle_stage_id", "company_id")
+    @api.depends_context("company")
+    def _compute_crm_talk_script_ids(self):
+        # partners outside the CRM flow (no stage) get no script
+        managed = self.filtered("commercial_partner_id.lifecycle_stage_id")
+        scripts = self.env["crm.talk.script"]._crm_scripts_for(
+            managed, lambda partner: partner.commercial_partner_id.lifecycle_stage_id
+        )
+        for partner in self:
+            partner.crm_talk_script_ids = scripts.get(partner, self.env["crm.talk.script"])
 
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
@@ -75,11 +94,13 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        bypass_reasons = self._crm_duplicate_pop_bypass_reasons(vals_list)
         entry_stage = False
         if self._crm_managed_context():
             entry_stage = self.env["crm.lifecycle.stage"]._get_by_code("pool")
         for vals in vals_list:
-            if entry_stage and not vals.get("parent_id") and "lifecycle_stage_id" not in vals:
+            # forms send every field of a new record, the empty stage included
+            if entry_stage and not vals.get("parent_id") and not vals.get("lifecycle_stage_id"):
                 vals["lifecycle_stage_id"] = entry_stage.id
             if vals.get("lifecycle_stage_id"):
                 vals.setdefault("lifecycle_stage_date", fields.Datetime.now())
@@ -97,13 +118,17 @@ class ResPartner(models.Model):
                     for partner in managed
                 ]
             )
+        partners._crm_duplicate_check(dict(zip(partners.ids, bypass_reasons, strict=True)))
         return partners
 
     def write(self, vals):
+        vals, duplicate_watch = self._crm_duplicate_watch(vals)
         if "user_id" in vals and "owner_since" not in vals:
             vals = dict(vals, owner_since=fields.Datetime.now() if vals["user_id"] else False)
         if "lifecycle_stage_id" not in vals or self.env.context.get("crm_lifecycle_stage_write"):
-            return super().write(vals)
+            result = super().write(vals)
+            self._crm_duplicate_check_write(duplicate_watch)
+            return result
         # contacts receive their company's stage through the commercial sync: pass through
         commercial = self.filtered(lambda partner: partner.commercial_partner_id == partner)
         contacts = self - commercial
@@ -115,6 +140,7 @@ class ResPartner(models.Model):
             result = super(ResPartner, commercial).write(rest)
         if commercial:
             commercial._crm_move_by_hand(vals["lifecycle_stage_id"])
+        self._crm_duplicate_check_write(duplicate_watch)
         return result
 
     # ------------------------------------------------------------------
@@ -261,3 +287,41 @@ class ResPartner(models.Model):
             context.get("crm_lifecycle_managed")
             or context.get("res_partner_search_mode") in MANAGED_SEARCH_MODES
         )
+
+    # ------------------------------------------------------------------
+    # Duplicate check (crm.duplicate.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def _crm_key_depends(self):
+        return ["name", "is_company", "vat", "phone", "mobile", "email", "country_id", "company_id"]
+
+    def _crm_key_source(self):
+        # a person's name is no key: many people share one
+        return {
+            "name": self.name if self.is_company else False,
+            "vat": self.vat,
+            "phone": self.phone,
+            "mobile": self.mobile,
+            "email": self.email,
+            "country": (self.country_id or self.company_id.country_id or self.env.company.country_id).code,
+        }
+
+    @api.model
+    def _crm_duplicate_trigger_fields(self):
+        return super()._crm_duplicate_trigger_fields() | {"lifecycle_stage_id", "parent_id"}
+
+    def _crm_duplicate_checkable(self):
+        # contacts follow their company; partners outside the CRM flow are never refused
+        return self.filtered(
+            lambda partner: (
+                partner.active and partner.lifecycle_stage_id and partner.commercial_partner_id == partner
+            )
+        )
+
+    def _crm_duplicate_summary(self):
+        return {
+            "name": self.name,
+            "owner": self.user_id,
+            "since": self.owner_since or self.create_date,
+            "stage": self.lifecycle_stage_id.name,
+        }

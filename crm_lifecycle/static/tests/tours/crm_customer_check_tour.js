@@ -1,0 +1,65 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("crm_customer_check_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Customers app",
+            trigger: '.o_app[data-menu-xmlid="crm_lifecycle.crm_lifecycle_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "Open the Customers menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="crm_lifecycle.crm_lifecycle_partner_menu"]',
+            run: "click",
+        },
+        {
+            content: "Open Check Customer",
+            trigger: '.dropdown-item[data-menu-xmlid="crm_lifecycle.crm_lifecycle_customer_check_menu"]',
+            run: "click",
+        },
+        {
+            content: "Type the name of a customer another salesperson follows",
+            trigger: ".modal .o_field_widget[name=query] input",
+            run: "edit Acme Tour Limited",
+        },
+        {
+            content: "Check it",
+            trigger: ".modal button[name=action_check]",
+            run: "click",
+        },
+        {
+            content: "The customer is found with its owner, and cannot be opened",
+            trigger: ".modal .o_field_widget[name=result_ids] .o_data_row:contains(ACME Tour Sp. z o.o.):contains(Tour Alice):not(:has(button[name=action_open]))",
+        },
+        {
+            content: "The salesperson is told to ask",
+            trigger: ".modal .alert-warning:visible",
+        },
+        {
+            content: "Type a new company",
+            trigger: ".modal .o_field_widget[name=query] input",
+            run: "edit Brand New Tour GmbH",
+        },
+        {
+            content: "Check it",
+            trigger: ".modal button[name=action_check]",
+            run: "click",
+        },
+        {
+            content: "Nobody follows it: it may be entered",
+            trigger: ".modal .alert-success:visible",
+        },
+        {
+            content: "Enter it",
+            trigger: ".modal button[name=action_create_customer]",
+            run: "click",
+        },
+        {
+            content: "The form of the new customer has the typed name",
+            trigger: ".o_form_view .o_field_widget[name=name] input:value(Brand New Tour GmbH)",
+        },
+    ],
+});
