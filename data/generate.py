@@ -426,6 +426,8 @@ def phone_number(index, locale_code):
 
 
 MOBILE_SHARE = 0.3  # companies that also give a mobile number (not in the US, where they look alike)
+# Polish mobile numbers start with these; no landline area code of LOCALES does.
+POLISH_MOBILE_PREFIXES = ("50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88")
 
 
 def mobile_number(index, locale_code):
@@ -435,7 +437,8 @@ def mobile_number(index, locale_code):
         subscriber = f"7{value + 400_000_000:09d}"[:10]
         return f"+44{subscriber}", f"+44 {subscriber[:4]} {subscriber[4:]}"
     if locale_code == "pl":
-        subscriber = f"{5 + value % 4}{value // 4 + 10_000_000:08d}"
+        prefixes = POLISH_MOBILE_PREFIXES
+        subscriber = f"{prefixes[value % len(prefixes)]}{value // len(prefixes):07d}"
         return f"+48{subscriber}", f"+48 {subscriber[:3]} {subscriber[3:6]} {subscriber[6:]}"
     if locale_code == "cn":
         subscriber = f"1{3 + value % 7}{value // 7 % 10}{value // 70 + 10_000_000:08d}"

@@ -141,6 +141,18 @@ def test_phones_are_international_and_match_the_city(sample):
                 assert len("".join(ch for ch in partner["mobile"] if ch.isdigit())) in (11, 12, 13)
 
 
+def test_mobiles_never_look_like_landlines():
+    """A phone key matches phones and mobiles: their numbers must never meet."""
+    for code, locale in generate.LOCALES.items():
+        country = generate.PHONE_PREFIXES[locale["country"]]
+        areas = tuple(country + area for _city, area in locale["cities"])
+        for index in range(0, generate.INDEX_LIMIT, 9973):
+            e164, formatted = generate.mobile_number(index, code)
+            if e164:
+                assert not e164[1:].startswith(areas), (code, e164)
+                assert formatted.replace(" ", "") == e164
+
+
 # -- duplicate keys ----------------------------------------------------------------
 
 

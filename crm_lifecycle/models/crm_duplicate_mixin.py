@@ -245,8 +245,12 @@ class CrmDuplicateMixin(models.AbstractModel):
         hits = self._crm_duplicate_hits(wanted)
         checked = self.browse([record.id for record in keys_by_record])
         # the records checked together never match each other, nor through their contacts or leads
-        exclude = {"res.partner": set(), "crm.lead": set()}
-        exclude[self._name] = set(checked.ids)
+        # (nor do leads being merged together: see crm.lead._merge_opportunity)
+        exclude = {
+            "res.partner": set(),
+            "crm.lead": set(self.env.context.get("crm_duplicate_merged_lead_ids", ())),
+        }
+        exclude[self._name] |= set(checked.ids)
         found = {
             record: self._crm_duplicate_select(
                 keys,
@@ -514,13 +518,7 @@ class CrmDuplicateMixin(models.AbstractModel):
             body = Markup("<p>%s</p>") % self.env._(
                 "Duplicate check bypassed by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
             )
-            found = matches.get(record)
-            if found:
-                body += Markup("<p>%s</p>") % self.env._(
-                    "Matching: %(customers)s",
-                    customers=format_list(
-                        self.env, [self._crm_duplicate_describe(summary) for summary in found]
-                    ),
-                )
+            for summary in matches.get(record, ()):
+                body += Markup("<p>%s</p>") % self._crm_duplicate_describe(summary)
             bodies[record.id] = body
         self.browse(list(bodies))._message_log_batch(bodies=bodies)

@@ -102,6 +102,12 @@ class CrmLead(models.Model):
     def _crm_duplicate_trigger_fields(self):
         return super()._crm_duplicate_trigger_fields() | {"partner_id"}
 
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        # the merged leads are one customer: the head takes the others' keys without refusal
+        merging = self.with_context(crm_duplicate_merged_lead_ids=self.ids)
+        head = super(CrmLead, merging)._merge_opportunity(user_id, team_id, auto_unlink, max_length)
+        return head.with_env(self.env)
+
     def _crm_duplicate_checkable(self):
         # a lead of an existing customer is no new customer: that customer was checked
         return self.filtered(lambda lead: lead.active and not lead.partner_id)

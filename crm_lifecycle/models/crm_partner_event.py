@@ -184,9 +184,12 @@ class CrmPartnerEvent(models.Model):
                       FROM bounds
                 ), moved AS (
                     UPDATE crm_partner_event event
-                       SET date = spans.start_at
-                                  + (spans.end_at - spans.start_at) * (placed.done::float / placed.total)
-                                  + MAKE_INTERVAL(hours => 8 + MOD(event.id, 9)),
+                       SET date = DATE_TRUNC(
+                               'second',
+                               spans.start_at
+                               + (spans.end_at - spans.start_at) * (placed.done::float / placed.total)
+                               + MAKE_INTERVAL(hours => 8 + MOD(event.id, 9))
+                           ),
                            user_id = CASE WHEN event.user_id = %(superuser)s
                                           THEN COALESCE(spans.user_id, event.user_id) ELSE event.user_id END
                       FROM placed

@@ -327,6 +327,14 @@ class TestDuplicateCheck(CrmSuiteCase):
         self.assertEqual(create["res_model"], "res.partner")
         self.assertEqual(create["context"]["default_name"], "Nowa Firma Sp. z o.o.")
         self.assertTrue(create["context"]["crm_lifecycle_managed"])
+        # a sales manager sees every customer: may open it too
+        check = (
+            self.env["crm.customer.check"].with_user(self.sales_manager).create({"query": "PL 526 104 08 28"})
+        )
+        check.action_check()
+        self.assertEqual(check.result_ids.match_on, "VAT")
+        self.assertEqual(check.result_ids.status, "other")
+        self.assertEqual(check.result_ids.action_open()["res_id"], self.acme.id)
 
     # ------------------------------------------------------------------
     # Managers' bypass
@@ -401,6 +409,19 @@ class TestDuplicateCheck(CrmSuiteCase):
         self.assertEqual(self.acme.mobile, "+48 699 000 000")
         self.assertEqual(self.acme.crm_mobile_key, "48699000000")
         self.assertEqual(self.acme.user_id, self.alice)
+
+    def test_lead_merge_keeps_working(self):
+        Lead = self.env["crm.lead"]
+        first = Lead.with_user(self.alice).create(
+            {"name": "Kiosk", "partner_name": "Merged Kiosks", "phone": "+48 606 000 006", "probability": 60}
+        )
+        second = Lead.with_user(self.salesperson).create(
+            {"name": "Kiosk again", "email_from": "kiosk@merged.example", "probability": 10}
+        )
+        head = (first | second).with_user(self.sales_manager).merge_opportunity()
+        self.assertEqual(head, first)
+        self.assertFalse(second.exists())
+        self.assertEqual(head.crm_email_key, "kiosk@merged.example")
 
     def test_edits_checked_on_changed_keys_only(self):
         own = self.own_customer.with_user(self.salesperson)
@@ -536,15 +557,3 @@ class TestCustomerCheckTour(HttpCase):
         self.assertTrue(customer.lifecycle_stage_id)
         self.start_tour("/odoo", "crm_customer_check_tour", login=sally.login)
         self.assertTrue(self.env["crm.customer.check"].search([("create_uid", "=", sally.id)]))
-
-
-
-@tagged("post_install", "-at_install")
-class TestZzTmpShot(TestCustomerCheckTour):
-    def test_salesperson_checks_a_customer(self):
-        salesman = self.env.ref("sales_team.group_sale_salesman")
-        alice, sally = self.env["res.users"].create([{"name": n, "login": l, "password": l, "groups_id": [Command.set(salesman.ids)]} for n, l in [("Tour Alice", "tour_dup_alice"), ("Tour Sally", "tour_dup_sally")]])
-        self.env["res.partner"].with_user(sally).with_context(crm_lifecycle_managed=True).create({"name": "Acme Tour Ltd", "is_company": True, "user_id": sally.id})
-        self.env["res.partner"].with_user(alice).with_context(crm_lifecycle_managed=True).create({"name": "ACME Tour Sp. z o.o.", "is_company": True, "user_id": alice.id, "phone": "+48 600 100 200"})
-        self.env["crm.lead"].with_user(alice).create({"name": "x", "partner_name": "ACME Tour", "user_id": alice.id})
-        self.start_tour("/odoo", "zz_tmp_shot_tour", login=sally.login, timeout=30)

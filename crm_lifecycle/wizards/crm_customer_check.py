@@ -18,9 +18,10 @@ class CrmCustomerCheck(models.TransientModel):
         default="draft",
         required=True,
     )
-    checked_query = fields.Char(readonly=True)
+    checked_query = fields.Char(string="Checked Text", readonly=True)
     result_ids = fields.One2many("crm.customer.check.result", "check_id", string="Matches", readonly=True)
     blocked = fields.Boolean(
+        string="Followed by Another Salesperson",
         compute="_compute_blocked",
         help="Another salesperson follows a customer that matches.",
     )
@@ -97,12 +98,17 @@ class CrmCustomerCheckResult(models.TransientModel):
         [("own", "Yours"), ("pool", "In the Pool"), ("other", "Another Salesperson's")],
         required=True,
     )
-    # only set for a customer the user may open: their own one or a pool one
+    # only set for a customer the user may open (never another salesperson's, for a salesperson)
     partner_id = fields.Many2one("res.partner", string="Customer")
 
     @api.model
     def _prepare_values(self, summary):
         since = summary["since"]
+        # salespeople open their own and pool customers; sales managers see every customer
+        can_open = summary["model"] == "res.partner" and (
+            summary["status"] in ("own", "pool")
+            or self.env.user.has_group("crm_lifecycle.group_crm_lifecycle_manager")
+        )
         return {
             "sequence": {"other": 1, "own": 2, "pool": 3}[summary["status"]],
             "kind": "lead" if summary["model"] == "crm.lead" else "customer",
@@ -112,11 +118,11 @@ class CrmCustomerCheckResult(models.TransientModel):
             "since": since and fields.Datetime.context_timestamp(self, since).date(),
             "match_on": self.env["crm.duplicate.mixin"]._crm_duplicate_kind_labels(summary["kinds"]),
             "status": summary["status"],
-            "partner_id": summary["id"] if summary["status"] in ("own", "pool") else False,
+            "partner_id": summary["id"] if can_open else False,
         }
 
     def action_open(self):
-        """Open the user's own customer or a pool customer (never another salesperson's)."""
+        """Open the customer found, when the user may open it."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
