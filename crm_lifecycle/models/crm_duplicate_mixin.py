@@ -281,7 +281,7 @@ class CrmDuplicateMixin(models.AbstractModel):
 
     @api.model
     def _crm_duplicate_hits(self, wanted):
-        """Look up the keys in partners and leads: one query per kind of key and model.
+        """Look up the keys in partners and leads: one query per kind of key.
 
         :param wanted: ``{kind: set of keys}``
         :return: ``{(kind, key): [(model, record id, commercial partner id, company id, owner id)]}``
@@ -299,16 +299,14 @@ class CrmDuplicateMixin(models.AbstractModel):
         )
         self.env["crm.stage"].flush_model(["is_won"])
         for kind, keys in wanted.items():
-            queries = [("res.partner", self._crm_duplicate_partner_query(kind, keys))]
+            query = self._crm_duplicate_partner_query(kind, keys)
             if kind in LEAD_KEY_KINDS:
-                queries.append(("crm.lead", self._crm_duplicate_lead_query(kind, keys)))
-            for model, query in queries:
-                self.env.cr.execute(query)
-                for row in self.env.cr.fetchall():
-                    *values, record_id, commercial_id, company_id, owner_id = row
-                    for value in set(values):
-                        if value:
-                            hits[kind, value].append((model, record_id, commercial_id, company_id, owner_id))
+                query = SQL("%s UNION ALL %s", query, self._crm_duplicate_lead_query(kind, keys))
+            self.env.cr.execute(query)
+            for model, *values, record_id, commercial_id, company_id, owner_id in self.env.cr.fetchall():
+                for value in set(values):
+                    if value:
+                        hits[kind, value].append((model, record_id, commercial_id, company_id, owner_id))
         return hits
 
     @api.model
@@ -317,7 +315,8 @@ class CrmDuplicateMixin(models.AbstractModel):
         columns = KEY_COLUMNS[kind]
         return SQL(
             """
-            SELECT %(columns)s, commercial.id, commercial.id, commercial.company_id, commercial.user_id
+            SELECT 'res.partner', %(columns)s,
+                   commercial.id, commercial.id, commercial.company_id, commercial.user_id
               FROM res_partner partner
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
              WHERE (%(match)s)
@@ -337,7 +336,8 @@ class CrmDuplicateMixin(models.AbstractModel):
         columns = KEY_COLUMNS[kind]
         return SQL(
             """
-            SELECT %(columns)s, lead.id, customer.commercial_partner_id, lead.company_id, lead.user_id
+            SELECT 'crm.lead', %(columns)s,
+                   lead.id, customer.commercial_partner_id, lead.company_id, lead.user_id
               FROM crm_lead lead
               LEFT JOIN res_partner customer ON customer.id = lead.partner_id
               LEFT JOIN crm_stage stage ON stage.id = lead.stage_id

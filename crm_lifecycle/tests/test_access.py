@@ -43,3 +43,41 @@ class TestCrmLifecycleTour(HttpCase):
             }
         )
         self.start_tour("/odoo", "crm_lifecycle_menu_tour", login=user.login)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmLifecycleFlowTour(HttpCase):
+    def test_salesperson_meets_duplicate_and_moves_customer(self):
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        salesman = self.env.ref("sales_team.group_sale_salesman")
+        rival = Users.create(
+            {"name": "Rita Rival", "login": "tour_rival", "groups_id": [Command.set(salesman.ids)]}
+        )
+        user = Users.create(
+            {
+                "name": "Tour Seller",
+                "login": "tour_seller",
+                "password": "tour_seller",
+                "groups_id": [Command.set(salesman.ids)],
+            }
+        )
+        Partner = self.env["res.partner"].with_context(crm_lifecycle_managed=True)
+        rival_customer = Partner.create(
+            {
+                "name": "Tour Rival Trading Ltd",
+                "is_company": True,
+                "user_id": rival.id,
+                "phone": "+48 600 111 222",
+            }
+        )
+        rival_customer.lifecycle_stage_id = self.env.ref("crm_lifecycle.stage_opportunity")
+        own = Partner.create({"name": "Tour Own Prospect", "is_company": True, "user_id": user.id})
+        self.assertEqual(own.lifecycle_stage_id, self.env.ref("crm_lifecycle.stage_pool"))
+        count = self.env["res.partner"].search_count([])
+
+        self.start_tour("/odoo", "crm_lifecycle_tour", login=user.login)
+
+        self.assertEqual(self.env["res.partner"].search_count([]), count, "the duplicate was not created")
+        self.assertEqual(own.lifecycle_stage_id, self.env.ref("crm_lifecycle.stage_qualified"))
+        event = own.crm_event_ids.sorted("id")[-1]
+        self.assertEqual((event.user_id, event.trigger), (user, "manual"))
