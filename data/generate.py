@@ -926,6 +926,20 @@ def group_closure(db, group_ids):
     return closure
 
 
+USER_COLUMNS = (
+    "login",
+    "partner_id",
+    "company_id",
+    "active",
+    "share",
+    "notification_type",
+    "create_date",
+    "write_date",
+    "create_uid",
+    "write_uid",
+)
+
+
 def ensure_salespeople(db, count, prefix, now):
     """``count`` salespeople to own the partners: existing ones first, then generated ones.
 
@@ -946,6 +960,7 @@ def ensure_salespeople(db, count, prefix, now):
     user_ids = [row[0] for row in existing]
     missing = count - len(user_ids)
     if missing > 0:
+        db.check_required("res_users", USER_COLUMNS)
         groups = sorted(group_closure(db, [employee, salesman]))
         partner_columns = db.columns("res_partner")
         base_values = {key: value for key, value in PARTNER_CONSTANTS.items() if key in partner_columns}
@@ -981,8 +996,7 @@ def ensure_salespeople(db, count, prefix, now):
             partner_id = db.cr.fetchone()[0]
             db.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = %s", (partner_id,))
             db.cr.execute(
-                "INSERT INTO res_users (login, partner_id, company_id, active, share, notification_type,"
-                " create_date, write_date, create_uid, write_uid)"
+                f"INSERT INTO res_users ({', '.join(USER_COLUMNS)})"
                 " VALUES (%s, %s, %s, TRUE, FALSE, 'email', %s, %s, %s, %s) RETURNING id",
                 (login, partner_id, company, now, now, admin, admin),
             )
@@ -1181,6 +1195,7 @@ def generate_partners(db, args, now, pool=None):
     constants.update(create_uid=admin, write_uid=admin)
     names = [*PARTNER_ID_COLUMNS, *PARTNER_COLUMNS, *constants]
     db.check_required("res_partner", names)
+    db.check_required("crm_partner_event", EVENT_COLUMNS)
     stages = dict(db.fetchall("SELECT code, id FROM crm_lifecycle_stage WHERE active"))
     missing_stages = [code for code in STAGE_SHARES if code not in stages]
     if missing_stages:
