@@ -1,15 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openCustomersApp } from "@crm_lifecycle/../tests/tours/crm_lifecycle_tour_utils";
 
 registry.category("web_tour.tours").add("crm_lifecycle_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Customers app",
-            trigger: '.o_app[data-menu-xmlid="crm_lifecycle.crm_lifecycle_menu_root"]',
-            run: "click",
-        },
+        ...openCustomersApp(),
         {
             content: "The customers kanban shows every stage, even empty ones",
             trigger: ".o_kanban_group .o_column_title:contains(Potential)",
