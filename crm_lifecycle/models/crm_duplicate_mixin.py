@@ -17,6 +17,8 @@ KEY_COLUMNS = {
 }
 # leads have no VAT number
 LEAD_KEY_KINDS = ("name", "phone", "email")
+# key columns in each row of a lookup (a phone has two)
+KEY_WIDTH = max(len(columns) for columns in KEY_COLUMNS.values())
 BYPASS_FIELD = "crm_duplicate_bypass_reason"
 MANAGER_GROUP = "crm_lifecycle.group_crm_lifecycle_manager"
 # lines of a refusal message; a big import names the first ones and counts the others
@@ -37,8 +39,8 @@ class CrmDuplicateMixin(models.AbstractModel):
 
     A record is refused when one of its keys is the key of a CRM-managed customer
     (a commercial partner with a lifecycle stage), or of an open lead of another
-    salesperson. Lookups are one SQL query per kind of key for the whole batch, on
-    indexed columns.
+    salesperson. Lookups are one SQL query for the whole batch, on indexed columns
+    and without joins, and one more only when contacts or leads match.
     """
 
     _name = "crm.duplicate.mixin"
@@ -281,77 +283,177 @@ class CrmDuplicateMixin(models.AbstractModel):
 
     @api.model
     def _crm_duplicate_hits(self, wanted):
-        """Look up the keys in partners and leads: one query per kind of key.
+        """Look up the keys in partners and leads.
+
+        One query for all the kinds of keys, each table alone (no join: planning a join
+        on ``res_partner`` and its many indexes costs far more than the lookup); then,
+        only when contacts or leads were found, one query for their commercial partners
+        and the stages of the leads (see :meth:`_crm_duplicate_resolve`).
 
         :param wanted: ``{kind: set of keys}``
         :return: ``{(kind, key): [(model, record id, commercial partner id, company id, owner id)]}``
         """
-        hits = defaultdict(list)
         wanted = {kind: sorted(keys) for kind, keys in wanted.items() if keys}
         if not wanted:
-            return hits
+            return defaultdict(list)
         key_fields = [column for columns in KEY_COLUMNS.values() for column in columns]
         self.env["res.partner"].flush_model(
-            [*key_fields, "active", "commercial_partner_id", "lifecycle_stage_id", "company_id"]
+            [*key_fields, "active", "commercial_partner_id", "lifecycle_stage_id", "company_id", "user_id"]
         )
         self.env["crm.lead"].flush_model(
             [*key_fields, "active", "user_id", "stage_id", "partner_id", "company_id"]
         )
-        self.env["crm.stage"].flush_model(["is_won"])
+        queries = []
         for kind, keys in wanted.items():
-            query = self._crm_duplicate_partner_query(kind, keys)
+            queries.append(self._crm_duplicate_partner_query(kind, keys))
             if kind in LEAD_KEY_KINDS:
-                query = SQL("%s UNION ALL %s", query, self._crm_duplicate_lead_query(kind, keys))
-            self.env.cr.execute(query)
-            for model, *values, record_id, commercial_id, company_id, owner_id in self.env.cr.fetchall():
-                for value in set(values):
-                    if value:
-                        hits[kind, value].append((model, record_id, commercial_id, company_id, owner_id))
+                queries.append(self._crm_duplicate_lead_query(kind, keys))
+        self.env.cr.execute(SQL(" UNION ALL ").join(queries))
+        return self._crm_duplicate_resolve(self.env.cr.fetchall())
+
+    @api.model
+    def _crm_duplicate_resolve(self, rows):
+        """The hits of the rows of :meth:`_crm_duplicate_hits`.
+
+        A customer found by itself is a hit as it is. A contact stands for its commercial
+        partner, which must be active and CRM-managed; a lead needs the commercial partner
+        of its customer and must not be in a won stage: those are read in one more query,
+        only for them.
+        """
+        hits = defaultdict(list)
+        pending = []
+        partner_ids = set()
+        stage_ids = set()
+        for kind, model, *values, record_id, partner_id, company_id, owner_id, stage_id, candidate in rows:
+            if not candidate:
+                continue
+            keys = {(kind, value) for value in values if value}
+            if model == "res.partner" and partner_id == record_id:
+                for key in keys:
+                    hits[key].append((model, record_id, record_id, company_id, owner_id))
+                continue
+            if model == "res.partner" and not partner_id:
+                continue
+            pending.append((keys, model, record_id, partner_id, company_id, owner_id, stage_id))
+            partner_ids.add(partner_id)
+            stage_ids.add(stage_id)
+        partners, won_stage_ids = self._crm_duplicate_resolve_data(partner_ids - {None}, stage_ids - {None})
+        for keys, model, record_id, partner_id, company_id, owner_id, stage_id in pending:
+            partner = partners.get(partner_id, {})
+            if model == "res.partner":
+                # a contact: the hit is its commercial partner, when that one is followed
+                if not partner.get("followed"):
+                    continue
+                hit = (model, partner_id, partner_id, partner["company_id"], partner["owner_id"])
+            else:
+                if stage_id in won_stage_ids:
+                    continue
+                hit = (model, record_id, partner.get("commercial_id"), company_id, owner_id)
+            for key in keys:
+                hits[key].append(hit)
         return hits
 
     @api.model
+    def _crm_duplicate_resolve_data(self, partner_ids, stage_ids):
+        """Read the partners and lead stages the hits of contacts and leads depend on.
+
+        :return: ``({partner id: {commercial_id, followed, company_id, owner_id}},
+            set of won stage ids)``
+        """
+        if not partner_ids and not stage_ids:
+            return {}, set()
+        queries = []
+        if partner_ids:
+            queries.append(
+                SQL(
+                    """
+                    SELECT 'res.partner', id, commercial_partner_id,
+                           active AND lifecycle_stage_id IS NOT NULL, company_id, user_id
+                      FROM res_partner
+                     WHERE id = ANY(%s)
+                    """,
+                    sorted(partner_ids),
+                )
+            )
+        if stage_ids:
+            self.env["crm.stage"].flush_model(["is_won"])
+            queries.append(
+                SQL(
+                    "SELECT 'crm.stage', id, NULL, is_won, NULL, NULL FROM crm_stage WHERE id = ANY(%s)",
+                    sorted(stage_ids),
+                )
+            )
+        self.env.cr.execute(SQL(" UNION ALL ").join(queries))
+        partners = {}
+        won_stage_ids = set()
+        for model, record_id, commercial_id, flag, company_id, owner_id in self.env.cr.fetchall():
+            if model == "res.partner":
+                partners[record_id] = {
+                    "commercial_id": commercial_id,
+                    "followed": flag,
+                    "company_id": company_id,
+                    "owner_id": owner_id,
+                }
+            elif flag:
+                won_stage_ids.add(record_id)
+        return partners, won_stage_ids
+
+    @api.model
     def _crm_duplicate_partner_query(self, kind, keys):
-        """CRM-managed active commercial partners one of whose contacts has one of ``keys``."""
-        columns = KEY_COLUMNS[kind]
+        """Partners one of whose key columns of ``kind`` is one of ``keys``.
+
+        Rows of :meth:`_crm_duplicate_hits`: ``kind, model, key columns (padded to
+        KEY_WIDTH), id, commercial partner id, company id, owner id, NULL, candidate``.
+        Only the key is in the WHERE clause: the other conditions are computed in the
+        ``candidate`` column, so that the planner has a single clause to match against
+        the indexes of ``res_partner``. A candidate is active and either a CRM-managed
+        commercial partner or a contact (whose commercial partner is checked afterwards).
+        """
         return SQL(
             """
-            SELECT 'res.partner', %(columns)s,
-                   commercial.id, commercial.id, commercial.company_id, commercial.user_id
-              FROM res_partner partner
-              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
-             WHERE (%(match)s)
-               AND partner.active
-               AND commercial.active
-               AND commercial.lifecycle_stage_id IS NOT NULL
+            SELECT %(kind)s, 'res.partner', %(columns)s, id, commercial_partner_id, company_id, user_id,
+                   NULL::int4,
+                   active AND (lifecycle_stage_id IS NOT NULL OR commercial_partner_id != id)
+              FROM res_partner
+             WHERE %(match)s
             """,
-            columns=SQL(", ").join(SQL.identifier("partner", column) for column in columns),
-            match=SQL(" OR ").join(
-                SQL("%s = ANY(%s)", SQL.identifier("partner", column), list(keys)) for column in columns
-            ),
+            kind=kind,
+            columns=self._crm_duplicate_key_columns(kind),
+            match=self._crm_duplicate_key_match(kind, keys),
         )
 
     @api.model
     def _crm_duplicate_lead_query(self, kind, keys):
-        """Open leads of other salespeople with one of ``keys``."""
-        columns = KEY_COLUMNS[kind]
+        """Leads one of whose key columns of ``kind`` is one of ``keys``.
+
+        Same rows as :meth:`_crm_duplicate_partner_query`, with the customer instead of
+        the commercial partner and the stage of the lead; a candidate is an active lead
+        of another salesperson than the current user.
+        """
         return SQL(
             """
-            SELECT 'crm.lead', %(columns)s,
-                   lead.id, customer.commercial_partner_id, lead.company_id, lead.user_id
-              FROM crm_lead lead
-              LEFT JOIN res_partner customer ON customer.id = lead.partner_id
-              LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
-             WHERE (%(match)s)
-               AND lead.active
-               AND lead.user_id IS NOT NULL
-               AND lead.user_id != %(uid)s
-               AND stage.is_won IS NOT TRUE
+            SELECT %(kind)s, 'crm.lead', %(columns)s, id, partner_id, company_id, user_id,
+                   stage_id,
+                   active AND user_id IS NOT NULL AND user_id != %(uid)s
+              FROM crm_lead
+             WHERE %(match)s
             """,
-            columns=SQL(", ").join(SQL.identifier("lead", column) for column in columns),
-            match=SQL(" OR ").join(
-                SQL("%s = ANY(%s)", SQL.identifier("lead", column), list(keys)) for column in columns
-            ),
+            kind=kind,
+            columns=self._crm_duplicate_key_columns(kind),
+            match=self._crm_duplicate_key_match(kind, keys),
             uid=self.env.uid,
+        )
+
+    @api.model
+    def _crm_duplicate_key_columns(self, kind):
+        # every row has the same number of key columns, so that the queries of all kinds make one
+        columns = [SQL.identifier(column) for column in KEY_COLUMNS[kind]]
+        return SQL(", ").join(columns + [SQL("NULL::varchar")] * (KEY_WIDTH - len(columns)))
+
+    @api.model
+    def _crm_duplicate_key_match(self, kind, keys):
+        return SQL(" OR ").join(
+            SQL("%s = ANY(%s)", SQL.identifier(column), list(keys)) for column in KEY_COLUMNS[kind]
         )
 
     @api.model
