@@ -219,6 +219,11 @@ class CrmDuplicateMixin(models.AbstractModel):
         bypassed = {record: reasons[record.id] for record in keys_by_record if reasons.get(record.id)}
         if bypassed:
             self._crm_duplicate_log_bypass(bypassed, matches)
+        if not self._crm_duplicate_refuse_own_and_pool():
+            matches = {
+                record: [summary for summary in found if summary["status"] == "other"]
+                for record, found in matches.items()
+            }
         refused = {record: found for record, found in matches.items() if found and record not in bypassed}
         if refused:
             self._crm_duplicate_refuse(refused)
@@ -244,7 +249,7 @@ class CrmDuplicateMixin(models.AbstractModel):
         for keys in keys_by_record.values():
             for kind, values in keys.items():
                 wanted[kind] |= values
-        hits = self._crm_duplicate_hits(wanted)
+        hits = self._crm_duplicate_hits(wanted, with_leads=self._crm_duplicate_against_leads())
         checked = self.browse([record.id for record in keys_by_record])
         # the records checked together never match each other, nor through their contacts or leads
         # (nor do leads being merged together: see crm.lead._merge_opportunity)
@@ -282,7 +287,21 @@ class CrmDuplicateMixin(models.AbstractModel):
         return self._crm_duplicate_summaries({None: found})[None]
 
     @api.model
-    def _crm_duplicate_hits(self, wanted):
+    def _crm_duplicate_refuse_own_and_pool(self):
+        """Whether a match with the user's own customer or a pool customer stops the record
+        (with an offer to open that customer). Override me: partners say yes (no second
+        record of a customer), leads say no (a new lead for a known customer is business)."""
+        return True
+
+    @api.model
+    def _crm_duplicate_against_leads(self):
+        """Whether records of this model are also checked against other salespeople's open
+        leads. Override me: leads say no, Odoo's own lead deduplication (similar leads,
+        merge, mass convert) handles leads among themselves."""
+        return True
+
+    @api.model
+    def _crm_duplicate_hits(self, wanted, with_leads=True):
         """Look up the keys in partners and leads.
 
         One query for all the kinds of keys, each table alone (no join: planning a join
@@ -306,7 +325,7 @@ class CrmDuplicateMixin(models.AbstractModel):
         queries = []
         for kind, keys in wanted.items():
             queries.append(self._crm_duplicate_partner_query(kind, keys))
-            if kind in LEAD_KEY_KINDS:
+            if with_leads and kind in LEAD_KEY_KINDS:
                 queries.append(self._crm_duplicate_lead_query(kind, keys))
         self.env.cr.execute(SQL(" UNION ALL ").join(queries))
         return self._crm_duplicate_resolve(self.env.cr.fetchall())

@@ -30,6 +30,16 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_talk_script_ids = scripts[lead]
 
+    @api.model
+    def _crm_duplicate_against_leads(self):
+        # leads among themselves are Odoo's own deduplication (similar leads, merge)
+        return False
+
+    @api.model
+    def _crm_duplicate_refuse_own_and_pool(self):
+        # a new lead for one's own or a pool customer is new business, not a duplicate
+        return False
+
     @api.model_create_multi
     def create(self, vals_list):
         bypass_reasons = self._crm_duplicate_pop_bypass_reasons(vals_list)

@@ -148,11 +148,13 @@ class TestDuplicateCheck(CrmSuiteCase):
         self.assertIn(format_date(self.env, self.huawei_lead.date_open), message)
         self.assertIn(self.huawei_lead.stage_id.name, message)
         self.assertNoContactDetails(message)
-        # a new lead against another salesperson's open lead
-        with self.assertRaises(UserError):
-            self.env["crm.lead"].with_user(self.salesperson).create(
-                {"name": "Routers", "email_from": "PROCUREMENT@huawei.example"}
-            )
+        # leads among themselves are left to Odoo's own deduplication (similar leads, merge)
+        routers = (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .create({"name": "Routers", "email_from": "PROCUREMENT@huawei.example"})
+        )
+        self.assertIn(self.huawei_lead, routers.with_user(self.sales_manager).duplicate_lead_ids)
         # the owner's own leads, and leads entered for the owner by a manager, do not count
         own = (
             self.env["crm.lead"]
@@ -190,14 +192,26 @@ class TestDuplicateCheck(CrmSuiteCase):
 
     def test_pool_customer_offers_to_open_it(self):
         with self.assertRaises(RedirectWarning) as error:
-            self.env["crm.lead"].with_user(self.salesperson).create(
-                {"name": "Pallets", "email_from": "Pool Trading <HELLO@pool-trading.de>"}
+            self.env["res.partner"].with_user(self.salesperson).with_context(
+                crm_lifecycle_managed=True
+            ).create(
+                {"name": "Pallet Buyer", "is_company": True, "email": "Pool Trading <HELLO@pool-trading.de>"}
             )
         message, action, button = error.exception.args[:3]
         self.assertIn("Pool Trading GmbH already exists in the pool", message)
         self.assertIn("(stage: Pool)", message)
         self.assertEqual(action["res_id"], self.pool_customer.id)
         self.assertEqual(button, "Open Pool Trading GmbH")
+
+    def test_leads_for_own_and_pool_customers_are_business(self):
+        """A new lead for one's own or a pool customer is not a duplicate; for another
+        salesperson's customer it is refused."""
+        Lead = self.env["crm.lead"].with_user(self.salesperson)
+        pallets = Lead.create({"name": "Pallets", "email_from": "Pool Trading <HELLO@pool-trading.de>"})
+        more = Lead.create({"name": "More", "partner_name": "Sally Own Limited"})
+        self.assertEqual((pallets | more).user_id, self.salesperson)
+        with self.assertRaisesRegex(UserError, "followed by Alice Seller"):
+            Lead.create({"name": "Quote", "partner_name": "ACME"})
 
     def test_import_rows_refused(self):
         Partner = self.env["res.partner"].with_user(self.salesperson)
