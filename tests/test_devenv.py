@@ -308,6 +308,20 @@ def test_pytest_summary_counts():
     assert devenv.parse_pytest_summary("===== no tests ran in 0.01s =====") == (0, 0)
 
 
+def test_addons_digest_follows_the_addons(tmp_path):
+    for addon in devenv.ADDONS:
+        (tmp_path / addon / "models").mkdir(parents=True)
+        (tmp_path / addon / "models" / "x.py").write_text("a = 1\n")
+    first = devenv.addons_digest(tmp_path)
+    assert devenv.addons_digest(tmp_path) == first
+    (tmp_path / "crm_value" / "models" / "x.py").write_text("a = 2\n")
+    assert devenv.addons_digest(tmp_path) != first
+    (tmp_path / "crm_value" / "models" / "x.py").write_text("a = 1\n")
+    (tmp_path / "crm_value" / "models" / "__pycache__").mkdir()
+    (tmp_path / "crm_value" / "models" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert devenv.addons_digest(tmp_path) == first
+
+
 def test_make_targets_call_devenv():
     makefile = (PROJECT_DIR / "Makefile").read_text()
     for target in ("run", "test", "lint"):

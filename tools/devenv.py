@@ -623,6 +623,17 @@ def cmd_setup(environ):
     return 0
 
 
+def addons_digest(project_dir=PROJECT_DIR):
+    """A fingerprint of the addons' files: ``make run`` updates the addons when it changes."""
+    digest = hashlib.sha256()
+    for addon in ADDONS:
+        for path in sorted((Path(project_dir) / addon).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(project_dir)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cmd_run(environ):
     port = int(environ.get("CRM_HTTP_PORT") or DEFAULT_HTTP_PORT)
     if port_in_use(port):
@@ -641,15 +652,19 @@ def cmd_run(environ):
             to_install = list(ADDONS)
         else:
             to_install = missing_addons(venv, config, dbname)
-        if to_install:
-            result = subprocess.run(
-                odoo_command(
-                    venv, odoo_src, config, "-d", dbname, "-i", ",".join(to_install), "--stop-after-init"
-                ),
-                check=False,
-            )
-            if result.returncode != 0:
-                raise SetupError(f"Installing {', '.join(to_install)} into {dbname} failed (see above).")
+        stamp = Path(PROJECT_DIR) / ".devenv" / f"{dbname}.addons-hash"
+        digest = addons_digest()
+        unchanged = stamp.exists() and stamp.read_text() == digest
+        to_update = [] if to_install or unchanged else list(ADDONS)
+        for flag, addons in (("-i", to_install), ("-u", to_update)):
+            if not addons:
+                continue
+            if flag == "-u":
+                say(f"The addons changed since the last run: updating them in {dbname}")
+            command = odoo_command(venv, odoo_src, config, "-d", dbname, flag, ",".join(addons))
+            if subprocess.run([*command, "--stop-after-init"], check=False).returncode != 0:
+                raise SetupError(f"Loading {', '.join(addons)} into {dbname} failed (see above).")
+        stamp.write_text(digest)
         odoo = subprocess.Popen(
             odoo_command(
                 venv, odoo_src, config, "-d", dbname, f"--db-filter=^{dbname}$", f"--http-port={port}"
@@ -667,7 +682,8 @@ def cmd_run(environ):
     finally:
         if odoo is not None:
             stop_process(odoo)
-        if server.stop():
+        # a cluster someone else started (another make run or make test) keeps running
+        if server.started_here and server.stop():
             say("PostgreSQL stopped.")
 
 
