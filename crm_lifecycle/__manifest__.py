@@ -31,6 +31,7 @@
         "demo/crm_lifecycle_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "crm_lifecycle/static/tests/tours/*.js",

@@ -17,8 +17,90 @@ KEY_COLUMNS = {
 }
 # leads have no VAT number
 LEAD_KEY_KINDS = ("name", "phone", "email")
-# key columns in each row of a lookup (a phone has two)
-KEY_WIDTH = max(len(columns) for columns in KEY_COLUMNS.values())
+# The lookup of the keys, a PL/pgSQL function: PostgreSQL plans each of its statements
+# once per session (a generic plan), where a plain query on res_partner and its many
+# indexes would be planned on every call, for longer than the lookup itself takes.
+# Its static SQL follows KEY_COLUMNS and LEAD_KEY_KINDS (one array of keys per kind).
+# Rows: kind, model, two key columns (a phone has two), id, commercial partner id (the
+# customer of a lead), company id, owner id, stage id of a lead, candidate. Only the key
+# is in each WHERE clause: the other conditions are computed in the candidate column.
+# A candidate partner is active and either a CRM-managed commercial partner or a contact
+# (whose commercial partner is checked afterwards); a candidate lead is an active lead of
+# another salesperson than p_uid.
+LOOKUP_FUNCTION_SIGNATURE = "crm_duplicate_lookup(text[], text[], text[], text[], boolean, integer)"
+LOOKUP_FUNCTION_DDL = """
+CREATE OR REPLACE FUNCTION crm_duplicate_lookup(
+    p_names text[], p_vats text[], p_phones text[], p_emails text[],
+    p_with_leads boolean, p_uid integer
+)
+RETURNS TABLE (
+    hit_kind text, hit_model text, hit_key varchar, hit_key2 varchar, hit_id integer,
+    hit_partner_id integer, hit_company_id integer, hit_owner_id integer,
+    hit_stage_id integer, hit_candidate boolean
+)
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_generic_plan
+AS $lookup$
+BEGIN
+    IF cardinality(p_names) > 0 THEN
+        RETURN QUERY
+        SELECT 'name'::text, 'res.partner'::text, p.crm_name_key, NULL::varchar, p.id,
+               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
+               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
+          FROM res_partner p
+         WHERE p.crm_name_key = ANY(p_names);
+        IF p_with_leads THEN
+            RETURN QUERY
+            SELECT 'name'::text, 'crm.lead'::text, l.crm_name_key, NULL::varchar, l.id,
+                   l.partner_id, l.company_id, l.user_id, l.stage_id,
+                   l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid
+              FROM crm_lead l
+             WHERE l.crm_name_key = ANY(p_names);
+        END IF;
+    END IF;
+    IF cardinality(p_vats) > 0 THEN
+        RETURN QUERY
+        SELECT 'vat'::text, 'res.partner'::text, p.crm_vat_key, NULL::varchar, p.id,
+               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
+               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
+          FROM res_partner p
+         WHERE p.crm_vat_key = ANY(p_vats);
+    END IF;
+    IF cardinality(p_phones) > 0 THEN
+        RETURN QUERY
+        SELECT 'phone'::text, 'res.partner'::text, p.crm_phone_key, p.crm_mobile_key, p.id,
+               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
+               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
+          FROM res_partner p
+         WHERE p.crm_phone_key = ANY(p_phones) OR p.crm_mobile_key = ANY(p_phones);
+        IF p_with_leads THEN
+            RETURN QUERY
+            SELECT 'phone'::text, 'crm.lead'::text, l.crm_phone_key, l.crm_mobile_key, l.id,
+                   l.partner_id, l.company_id, l.user_id, l.stage_id,
+                   l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid
+              FROM crm_lead l
+             WHERE l.crm_phone_key = ANY(p_phones) OR l.crm_mobile_key = ANY(p_phones);
+        END IF;
+    END IF;
+    IF cardinality(p_emails) > 0 THEN
+        RETURN QUERY
+        SELECT 'email'::text, 'res.partner'::text, p.crm_email_key, NULL::varchar, p.id,
+               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
+               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
+          FROM res_partner p
+         WHERE p.crm_email_key = ANY(p_emails);
+        IF p_with_leads THEN
+            RETURN QUERY
+            SELECT 'email'::text, 'crm.lead'::text, l.crm_email_key, NULL::varchar, l.id,
+                   l.partner_id, l.company_id, l.user_id, l.stage_id,
+                   l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid
+              FROM crm_lead l
+             WHERE l.crm_email_key = ANY(p_emails);
+        END IF;
+    END IF;
+END
+$lookup$
+"""
 BYPASS_FIELD = "crm_duplicate_bypass_reason"
 MANAGER_GROUP = "crm_lifecycle.group_crm_lifecycle_manager"
 # lines of a refusal message; a big import names the first ones and counts the others
@@ -104,6 +186,15 @@ class CrmDuplicateMixin(models.AbstractModel):
     def _compute_crm_duplicate_bypass_reason(self):
         # never stored: the reason is consumed by create/write and kept in the chatter
         self.crm_duplicate_bypass_reason = False
+
+    def init(self):
+        res = super().init()
+        # once, for the mixin itself (res.partner and crm.lead inherit this method); the
+        # body of a PL/pgSQL function is only resolved at its first call, once the tables
+        # and their key columns exist
+        if self._name == "crm.duplicate.mixin":
+            self.env.cr.execute(SQL(LOOKUP_FUNCTION_DDL))
+        return res
 
     # ------------------------------------------------------------------
     # Hooks of the inheriting models (override me)
@@ -304,12 +395,15 @@ class CrmDuplicateMixin(models.AbstractModel):
     def _crm_duplicate_hits(self, wanted, with_leads=True):
         """Look up the keys in partners and leads.
 
-        One query for all the kinds of keys, each table alone (no join: planning a join
-        on ``res_partner`` and its many indexes costs far more than the lookup); then,
-        only when contacts or leads were found, one query for their commercial partners
-        and the stages of the leads (see :meth:`_crm_duplicate_resolve`).
+        One call of the function ``crm_duplicate_lookup`` (see ``LOOKUP_FUNCTION_DDL``)
+        for all the kinds of keys, each table alone: no join, and plans cached for the
+        session (planning a query on ``res_partner`` and its many indexes costs far more
+        than the lookup); then, only when contacts or leads were found, one query for
+        their commercial partners and the stages of the leads (see
+        :meth:`_crm_duplicate_resolve`).
 
         :param wanted: ``{kind: set of keys}``
+        :param with_leads: whether other salespeople's open leads are looked up too
         :return: ``{(kind, key): [(model, record id, commercial partner id, company id, owner id)]}``
         """
         wanted = {kind: sorted(keys) for kind, keys in wanted.items() if keys}
@@ -319,15 +413,18 @@ class CrmDuplicateMixin(models.AbstractModel):
         self.env["res.partner"].flush_model(
             [*key_fields, "active", "commercial_partner_id", "lifecycle_stage_id", "company_id", "user_id"]
         )
-        self.env["crm.lead"].flush_model(
-            [*key_fields, "active", "user_id", "stage_id", "partner_id", "company_id"]
+        if with_leads:
+            self.env["crm.lead"].flush_model(
+                [*key_fields, "active", "user_id", "stage_id", "partner_id", "company_id"]
+            )
+        self.env.cr.execute(
+            SQL(
+                "SELECT * FROM crm_duplicate_lookup(%s, %s, %s, %s, %s, %s)",
+                *(wanted.get(kind) for kind in KEY_COLUMNS),
+                with_leads,
+                self.env.uid,
+            )
         )
-        queries = []
-        for kind, keys in wanted.items():
-            queries.append(self._crm_duplicate_partner_query(kind, keys))
-            if with_leads and kind in LEAD_KEY_KINDS:
-                queries.append(self._crm_duplicate_lead_query(kind, keys))
-        self.env.cr.execute(SQL(" UNION ALL ").join(queries))
         return self._crm_duplicate_resolve(self.env.cr.fetchall())
 
     @api.model
@@ -416,64 +513,6 @@ class CrmDuplicateMixin(models.AbstractModel):
             elif flag:
                 won_stage_ids.add(record_id)
         return partners, won_stage_ids
-
-    @api.model
-    def _crm_duplicate_partner_query(self, kind, keys):
-        """Partners one of whose key columns of ``kind`` is one of ``keys``.
-
-        Rows of :meth:`_crm_duplicate_hits`: ``kind, model, key columns (padded to
-        KEY_WIDTH), id, commercial partner id, company id, owner id, NULL, candidate``.
-        Only the key is in the WHERE clause: the other conditions are computed in the
-        ``candidate`` column, so that the planner has a single clause to match against
-        the indexes of ``res_partner``. A candidate is active and either a CRM-managed
-        commercial partner or a contact (whose commercial partner is checked afterwards).
-        """
-        return SQL(
-            """
-            SELECT %(kind)s, 'res.partner', %(columns)s, id, commercial_partner_id, company_id, user_id,
-                   NULL::int4,
-                   active AND (lifecycle_stage_id IS NOT NULL OR commercial_partner_id != id)
-              FROM res_partner
-             WHERE %(match)s
-            """,
-            kind=kind,
-            columns=self._crm_duplicate_key_columns(kind),
-            match=self._crm_duplicate_key_match(kind, keys),
-        )
-
-    @api.model
-    def _crm_duplicate_lead_query(self, kind, keys):
-        """Leads one of whose key columns of ``kind`` is one of ``keys``.
-
-        Same rows as :meth:`_crm_duplicate_partner_query`, with the customer instead of
-        the commercial partner and the stage of the lead; a candidate is an active lead
-        of another salesperson than the current user.
-        """
-        return SQL(
-            """
-            SELECT %(kind)s, 'crm.lead', %(columns)s, id, partner_id, company_id, user_id,
-                   stage_id,
-                   active AND user_id IS NOT NULL AND user_id != %(uid)s
-              FROM crm_lead
-             WHERE %(match)s
-            """,
-            kind=kind,
-            columns=self._crm_duplicate_key_columns(kind),
-            match=self._crm_duplicate_key_match(kind, keys),
-            uid=self.env.uid,
-        )
-
-    @api.model
-    def _crm_duplicate_key_columns(self, kind):
-        # every row has the same number of key columns, so that the queries of all kinds make one
-        columns = [SQL.identifier(column) for column in KEY_COLUMNS[kind]]
-        return SQL(", ").join(columns + [SQL("NULL::varchar")] * (KEY_WIDTH - len(columns)))
-
-    @api.model
-    def _crm_duplicate_key_match(self, kind, keys):
-        return SQL(" OR ").join(
-            SQL("%s = ANY(%s)", SQL.identifier(column), list(keys)) for column in KEY_COLUMNS[kind]
-        )
 
     @api.model
     def _crm_duplicate_select(self, keys, hits, company, owner, exclude_partner_ids=(), exclude_lead_ids=()):

@@ -4,9 +4,13 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.modules.module import get_manifest
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import SQL, format_date
 from odoo.tools.sql import index_exists
+
+from odoo.addons.crm_lifecycle import hooks
+from odoo.addons.crm_lifecycle.models.crm_duplicate_mixin import LOOKUP_FUNCTION_SIGNATURE
 
 from .common import CrmSuiteCase
 
@@ -269,20 +273,58 @@ class TestDuplicateCheck(CrmSuiteCase):
         for table in ("res_partner", "crm_lead"):
             for column in KEY_COLUMNS:
                 self.assertTrue(index_exists(self.env.cr, f"{table}__{column}_index"), f"{table}.{column}")
-        Mixin = self.env["crm.duplicate.mixin"]
-        # the test database is small: forbid sequential scans to see which index the query can use
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        plans = {}
-        for model, query in [
-            ("res_partner", Mixin._crm_duplicate_partner_query("phone", ["48600100200"])),
-            ("crm_lead", Mixin._crm_duplicate_lead_query("email", ["office@acme.pl"])),
-        ]:
-            self.env.cr.execute(SQL("EXPLAIN %s", query))
-            plans[model] = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.env.cr.execute("SET LOCAL enable_seqscan = on")
-        self.assertIn("res_partner__crm_phone_key_index", plans["res_partner"])
-        self.assertIn("res_partner__crm_mobile_key_index", plans["res_partner"])
-        self.assertIn("crm_lead__crm_email_key_index", plans["crm_lead"])
+        indexes = (
+            "res_partner__crm_phone_key_index",
+            "res_partner__crm_mobile_key_index",
+            "crm_lead__crm_email_key_index",
+        )
+        scans = SQL(
+            "SELECT %s",
+            SQL(", ").join(SQL("pg_stat_get_xact_numscans(%s::regclass)", index) for index in indexes),
+        )
+        # the test database is small: forbid sequential scans to see which index the lookup
+        # can use, and forget the plans the lookup function cached with them allowed
+        self.env.cr.execute("SET LOCAL enable_seqscan = off; DISCARD PLANS")
+        self.env.cr.execute(scans)
+        before = self.env.cr.fetchone()
+        self.env["crm.duplicate.mixin"]._crm_duplicate_hits(
+            {"phone": {"48600100200"}, "email": {"office@acme.pl"}}
+        )
+        self.env.cr.execute(scans)
+        after = self.env.cr.fetchone()
+        self.env.cr.execute("SET LOCAL enable_seqscan = on; DISCARD PLANS")
+        for index, scanned_before, scanned_after in zip(indexes, before, after, strict=True):
+            self.assertGreater(scanned_after, scanned_before, index)
+
+    def test_lookup_function_finds_partners_and_leads(self):
+        self.env.cr.execute("SELECT to_regprocedure(%s) IS NOT NULL", [LOOKUP_FUNCTION_SIGNATURE])
+        self.assertTrue(self.env.cr.fetchone()[0], "the lookup function is created at install")
+        self.assertEqual(get_manifest("crm_lifecycle")["uninstall_hook"], "uninstall_hook")
+        self.assertTrue(callable(getattr(hooks, "uninstall_hook", None)))
+        Mixin = self.env["crm.duplicate.mixin"].with_user(self.salesperson)
+        lead_email = self.huawei_lead.crm_email_key
+        wanted = {"vat": {self.acme.crm_vat_key}, "phone": {"48600100200"}, "email": {lead_email}}
+        hits = Mixin._crm_duplicate_hits(wanted)
+        acme_hit = ("res.partner", self.acme.id, self.acme.id, self.acme.company_id.id or None, self.alice.id)
+        self.assertEqual(hits[("vat", self.acme.crm_vat_key)], [acme_hit])
+        self.assertEqual(hits[("phone", "48600100200")], [acme_hit])
+        lead = self.huawei_lead
+        self.assertEqual(
+            hits[("email", lead_email)],
+            [
+                (
+                    "crm.lead",
+                    lead.id,
+                    lead.partner_id.commercial_partner_id.id or None,
+                    lead.company_id.id or None,
+                    self.alice.id,
+                )
+            ],
+        )
+        # without leads, and for the owner of the lead (not another salesperson's lead)
+        self.assertFalse(Mixin._crm_duplicate_hits(wanted, with_leads=False)[("email", lead_email)])
+        self.assertFalse(Mixin.with_user(self.alice)._crm_duplicate_hits(wanted)[("email", lead_email)])
+        self.assertFalse(Mixin._crm_duplicate_hits({"name": {"nosuchcompanykey"}}))
 
     # ------------------------------------------------------------------
     # Check Customer
