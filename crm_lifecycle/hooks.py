@@ -9,5 +9,11 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the SQL function of the duplicate lookup (the ORM drops the tables and columns)."""
+    """Drop the SQL function of the duplicate lookup (the ORM drops the tables and columns),
+    and let go of the stages first: partners and events point at them with ON DELETE
+    RESTRICT, which would make the removal of the stage records fail one by one."""
     env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL(LOOKUP_FUNCTION_SIGNATURE)))
+    env.cr.execute(
+        SQL("UPDATE res_partner SET lifecycle_stage_id = NULL WHERE lifecycle_stage_id IS NOT NULL")
+    )
+    env.cr.execute(SQL("DELETE FROM crm_partner_event"))
