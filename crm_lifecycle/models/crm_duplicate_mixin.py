@@ -20,19 +20,56 @@ LEAD_KEY_KINDS = ("name", "phone", "email")
 # The lookup of the keys, a PL/pgSQL function: PostgreSQL plans each of its statements
 # once per session (a generic plan), where a plain query on res_partner and its many
 # indexes would be planned on every call, for longer than the lookup itself takes.
-# Its static SQL follows KEY_COLUMNS and LEAD_KEY_KINDS (one array of keys per kind).
+# Its static SQL is written from KEY_COLUMNS and LEAD_KEY_KINDS (one array of keys per kind).
 # Rows: kind, model, two key columns (a phone has two), id, commercial partner id (the
 # customer of a lead), company id, owner id, stage id of a lead, candidate. Only the key
 # is in each WHERE clause: the other conditions are computed in the candidate column.
 # A candidate partner is active and either a CRM-managed commercial partner or a contact
 # (whose commercial partner is checked afterwards); a candidate lead is an active lead of
 # another salesperson than p_uid.
-LOOKUP_FUNCTION_SIGNATURE = "crm_duplicate_lookup(text[], text[], text[], text[], boolean, integer)"
-LOOKUP_FUNCTION_DDL = """
-CREATE OR REPLACE FUNCTION crm_duplicate_lookup(
-    p_names text[], p_vats text[], p_phones text[], p_emails text[],
-    p_with_leads boolean, p_uid integer
+# (name, alias, model, the other columns of a row, the candidate condition) of each table
+LOOKUP_TABLES = {
+    "res_partner": (
+        "p",
+        "res.partner",
+        "p.commercial_partner_id, p.company_id, p.user_id, NULL::integer",
+        "p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)",
+    ),
+    "crm_lead": (
+        "l",
+        "crm.lead",
+        "l.partner_id, l.company_id, l.user_id, l.stage_id",
+        "l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid",
+    ),
+}
+LOOKUP_FUNCTION_SIGNATURE = "crm_duplicate_lookup({})".format(
+    ", ".join(["text[]"] * len(KEY_COLUMNS) + ["boolean", "integer"])
 )
+
+
+def _lookup_statement(kind, table):
+    """The static ``RETURN QUERY`` of one kind of key in one table."""
+    alias, model, others, candidate = LOOKUP_TABLES[table]
+    columns = KEY_COLUMNS[kind]
+    key2 = f"{alias}.{columns[1]}" if len(columns) > 1 else "NULL::varchar"
+    where = " OR ".join(f"{alias}.{column} = ANY(p_{kind}s)" for column in columns)
+    return (
+        f"RETURN QUERY SELECT '{kind}'::text, '{model}'::text, {alias}.{columns[0]}, {key2}, "
+        f"{alias}.id, {others}, {candidate} FROM {table} {alias} WHERE {where};"
+    )
+
+
+def _lookup_function_ddl():
+    """``CREATE OR REPLACE FUNCTION crm_duplicate_lookup``, written from KEY_COLUMNS."""
+    blocks = []
+    for kind in KEY_COLUMNS:
+        lines = [f"IF cardinality(p_{kind}s) > 0 THEN", _lookup_statement(kind, "res_partner")]
+        if kind in LEAD_KEY_KINDS:
+            lines += ["IF p_with_leads THEN", _lookup_statement(kind, "crm_lead"), "END IF;"]
+        blocks.append("\n".join([*lines, "END IF;"]))
+    parameters = ", ".join(f"p_{kind}s text[]" for kind in KEY_COLUMNS)
+    return f"""
+CREATE OR REPLACE FUNCTION crm_duplicate_lookup({parameters}, p_with_leads boolean, p_uid integer)
 RETURNS TABLE (
     hit_kind text, hit_model text, hit_key varchar, hit_key2 varchar, hit_id integer,
     hit_partner_id integer, hit_company_id integer, hit_owner_id integer,
@@ -42,65 +79,12 @@ LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_generic_plan
 AS $lookup$
 BEGIN
-    IF cardinality(p_names) > 0 THEN
-        RETURN QUERY
-        SELECT 'name'::text, 'res.partner'::text, p.crm_name_key, NULL::varchar, p.id,
-               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
-               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
-          FROM res_partner p
-         WHERE p.crm_name_key = ANY(p_names);
-        IF p_with_leads THEN
-            RETURN QUERY
-            SELECT 'name'::text, 'crm.lead'::text, l.crm_name_key, NULL::varchar, l.id,
-                   l.partner_id, l.company_id, l.user_id, l.stage_id,
-                   l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid
-              FROM crm_lead l
-             WHERE l.crm_name_key = ANY(p_names);
-        END IF;
-    END IF;
-    IF cardinality(p_vats) > 0 THEN
-        RETURN QUERY
-        SELECT 'vat'::text, 'res.partner'::text, p.crm_vat_key, NULL::varchar, p.id,
-               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
-               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
-          FROM res_partner p
-         WHERE p.crm_vat_key = ANY(p_vats);
-    END IF;
-    IF cardinality(p_phones) > 0 THEN
-        RETURN QUERY
-        SELECT 'phone'::text, 'res.partner'::text, p.crm_phone_key, p.crm_mobile_key, p.id,
-               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
-               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
-          FROM res_partner p
-         WHERE p.crm_phone_key = ANY(p_phones) OR p.crm_mobile_key = ANY(p_phones);
-        IF p_with_leads THEN
-            RETURN QUERY
-            SELECT 'phone'::text, 'crm.lead'::text, l.crm_phone_key, l.crm_mobile_key, l.id,
-                   l.partner_id, l.company_id, l.user_id, l.stage_id,
-                   l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid
-              FROM crm_lead l
-             WHERE l.crm_phone_key = ANY(p_phones) OR l.crm_mobile_key = ANY(p_phones);
-        END IF;
-    END IF;
-    IF cardinality(p_emails) > 0 THEN
-        RETURN QUERY
-        SELECT 'email'::text, 'res.partner'::text, p.crm_email_key, NULL::varchar, p.id,
-               p.commercial_partner_id, p.company_id, p.user_id, NULL::integer,
-               p.active AND (p.lifecycle_stage_id IS NOT NULL OR p.commercial_partner_id != p.id)
-          FROM res_partner p
-         WHERE p.crm_email_key = ANY(p_emails);
-        IF p_with_leads THEN
-            RETURN QUERY
-            SELECT 'email'::text, 'crm.lead'::text, l.crm_email_key, NULL::varchar, l.id,
-                   l.partner_id, l.company_id, l.user_id, l.stage_id,
-                   l.active AND l.user_id IS NOT NULL AND l.user_id != p_uid
-              FROM crm_lead l
-             WHERE l.crm_email_key = ANY(p_emails);
-        END IF;
-    END IF;
+{chr(10).join(blocks)}
 END
 $lookup$
 """
+
+
 BYPASS_FIELD = "crm_duplicate_bypass_reason"
 MANAGER_GROUP = "crm_lifecycle.group_crm_lifecycle_manager"
 # lines of a refusal message; a big import names the first ones and counts the others
@@ -193,7 +177,7 @@ class CrmDuplicateMixin(models.AbstractModel):
         # body of a PL/pgSQL function is only resolved at its first call, once the tables
         # and their key columns exist
         if self._name == "crm.duplicate.mixin":
-            self.env.cr.execute(SQL(LOOKUP_FUNCTION_DDL))
+            self.env.cr.execute(SQL(_lookup_function_ddl()))
         return res
 
     # ------------------------------------------------------------------
@@ -395,7 +379,7 @@ class CrmDuplicateMixin(models.AbstractModel):
     def _crm_duplicate_hits(self, wanted, with_leads=True):
         """Look up the keys in partners and leads.
 
-        One call of the function ``crm_duplicate_lookup`` (see ``LOOKUP_FUNCTION_DDL``)
+        One call of the function ``crm_duplicate_lookup`` (see ``_lookup_function_ddl``)
         for all the kinds of keys, each table alone: no join, and plans cached for the
         session (planning a query on ``res_partner`` and its many indexes costs far more
         than the lookup); then, only when contacts or leads were found, one query for
@@ -419,7 +403,7 @@ class CrmDuplicateMixin(models.AbstractModel):
             )
         self.env.cr.execute(
             SQL(
-                "SELECT * FROM crm_duplicate_lookup(%s, %s, %s, %s, %s, %s)",
+                "SELECT * FROM crm_duplicate_lookup({})".format(", ".join(["%s"] * (len(KEY_COLUMNS) + 2))),
                 *(wanted.get(kind) for kind in KEY_COLUMNS),
                 with_leads,
                 self.env.uid,
