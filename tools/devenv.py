@@ -571,6 +571,38 @@ def odoo_command(venv, odoo_src, config, *args):
     return [str(venv_python(venv)), str(odoo_src / "odoo-bin"), "-c", str(config), *args]
 
 
+def load_addons(venv, odoo_src, config, dbname, flag, addons, *args):
+    """Install (``-i``) or update (``-u``) ``addons`` in ``dbname``, or say it failed."""
+    command = odoo_command(venv, odoo_src, config, "-d", dbname, flag, ",".join(addons), *args)
+    if subprocess.run([*command, "--stop-after-init"], check=False).returncode != 0:
+        raise SetupError(f"Loading {', '.join(addons)} into {dbname} failed (see above).")
+
+
+@contextlib.contextmanager
+def odoo_session(environ, config_name, extra=None, before_start=None):
+    """Set up, run ``before_start()``, write the Odoo config ``.devenv/<config_name>`` and
+    start the server.
+
+    Yields ``(odoo_src, venv, config, drop)``; each database passed to ``drop`` is dropped
+    at the end, and the cluster is stopped if this session started it (a cluster another
+    command started keeps running).
+    """
+    odoo_src, venv, server = prepare(environ)
+    if before_start:
+        before_start()
+    config = write_odoo_config(Path(PROJECT_DIR) / ".devenv" / config_name, odoo_src, server, extra)
+    server.start()
+    throwaway = []
+    try:
+        yield odoo_src, venv, config, throwaway.append
+    finally:
+        for dbname in throwaway:
+            with contextlib.suppress(SetupError):
+                drop_database(venv, config, dbname)
+        if server.started_here and server.stop():
+            say("PostgreSQL stopped.")
+
+
 def find_browser(which=shutil.which):
     return next((which(name) for name in BROWSERS if which(name)), None)
 
@@ -641,50 +673,42 @@ def cmd_run(environ):
             f"Port {port} is already in use (another Odoo running?). Stop that program, or "
             f"serve on another port: CRM_HTTP_PORT={port + 1} make run"
         )
-    odoo_src, venv, server = prepare(environ)
     dbname = environ.get("CRM_DB") or "crm_demo"
-    config = write_odoo_config(Path(PROJECT_DIR) / ".devenv" / "odoo.conf", odoo_src, server)
-    server.start()
-    odoo = None
-    try:
-        if not database_exists(venv, config, dbname):
-            say(f"Creating the database {dbname} with the addons and demo data (once)")
-            to_install = list(ADDONS)
-        else:
-            to_install = missing_addons(venv, config, dbname)
-        stamp = Path(PROJECT_DIR) / ".devenv" / f"{dbname}.addons-hash"
-        digest = addons_digest()
-        unchanged = stamp.exists() and stamp.read_text() == digest
-        to_update = [] if to_install or unchanged else list(ADDONS)
-        for flag, addons in (("-i", to_install), ("-u", to_update)):
-            if not addons:
-                continue
-            if flag == "-u":
+    with odoo_session(environ, "odoo.conf") as (odoo_src, venv, config, _drop):
+        odoo = None
+        try:
+            if not database_exists(venv, config, dbname):
+                say(f"Creating the database {dbname} with the addons and demo data (once)")
+                to_install = list(ADDONS)
+            else:
+                to_install = missing_addons(venv, config, dbname)
+            stamp = Path(PROJECT_DIR) / ".devenv" / f"{dbname}.addons-hash"
+            digest = addons_digest()
+            unchanged = stamp.exists() and stamp.read_text() == digest
+            to_update = [] if to_install or unchanged else list(ADDONS)
+            if to_install:
+                load_addons(venv, odoo_src, config, dbname, "-i", to_install)
+            if to_update:
                 say(f"The addons changed since the last run: updating them in {dbname}")
-            command = odoo_command(venv, odoo_src, config, "-d", dbname, flag, ",".join(addons))
-            if subprocess.run([*command, "--stop-after-init"], check=False).returncode != 0:
-                raise SetupError(f"Loading {', '.join(addons)} into {dbname} failed (see above).")
-        stamp.write_text(digest)
-        odoo = subprocess.Popen(
-            odoo_command(
-                venv, odoo_src, config, "-d", dbname, f"--db-filter=^{dbname}$", f"--http-port={port}"
+                load_addons(venv, odoo_src, config, dbname, "-u", to_update)
+            stamp.write_text(digest)
+            odoo = subprocess.Popen(
+                odoo_command(
+                    venv, odoo_src, config, "-d", dbname, f"--db-filter=^{dbname}$", f"--http-port={port}"
+                )
             )
-        )
-        if wait_for_http(f"http://127.0.0.1:{port}/web/login", 300, odoo):
-            say("")
-            say(f"Odoo is serving at http://localhost:{port}  (database {dbname})")
-            say("Log in as admin / admin (demo users: demo / demo). Ctrl-C stops Odoo and the database.")
-            say("")
-        odoo.wait()
-        return 0
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if odoo is not None:
-            stop_process(odoo)
-        # a cluster someone else started (another make run or make test) keeps running
-        if server.started_here and server.stop():
-            say("PostgreSQL stopped.")
+            if wait_for_http(f"http://127.0.0.1:{port}/web/login", 300, odoo):
+                say("")
+                say(f"Odoo is serving at http://localhost:{port}  (database {dbname})")
+                say("Log in as admin / admin (demo users: demo / demo). Ctrl-C stops Odoo and the database.")
+                say("")
+            odoo.wait()
+            return 0
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            if odoo is not None:
+                stop_process(odoo)
 
 
 def stop_process(process, grace=10):
@@ -743,17 +767,13 @@ def stream(command, log_path, env=None):
 
 
 def cmd_test(environ):
-    odoo_src, venv, server = prepare(environ)
-    ensure_browser()
     devenv = Path(PROJECT_DIR) / ".devenv"
-    http_port = free_port()
-    config = write_odoo_config(
-        devenv / "odoo-test.conf", odoo_src, server, {"http_port": http_port, "workers": 0}
-    )
-    server.start()
     dbname = f"crm_test_{os.getpid()}_{int(time.time())}"
     passed = failed = 0
-    try:
+    extra = {"http_port": free_port(), "workers": 0}
+    with odoo_session(environ, "odoo-test.conf", extra, before_start=ensure_browser) as session:
+        odoo_src, venv, config, drop = session
+        drop(dbname)
         tags = ",".join(f"/{addon}" for addon in ADDONS)
         if environ.get("CRM_TEST_TAGS"):
             tags = environ["CRM_TEST_TAGS"]
@@ -812,11 +832,6 @@ def cmd_test(environ):
         failed += p_failed
         if prc not in (0, 5) and p_failed == 0:  # 5: no test collected
             failed += 1
-    finally:
-        with contextlib.suppress(SetupError):
-            drop_database(venv, config, dbname)
-        if server.started_here:
-            server.stop()
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 and passed > 0 else 1
 
@@ -841,31 +856,25 @@ def cmd_bench(environ):
     """
     partners = int(environ.get("BENCH_PARTNERS") or DEFAULT_BENCH_PARTNERS)
     scripts = sorted((Path(PROJECT_DIR) / "tests" / "bench").glob("bench_*.py"))
-    odoo_src, venv, server = prepare(environ)
-    devenv = Path(PROJECT_DIR) / ".devenv"
-    config = write_odoo_config(
-        devenv / "odoo-bench.conf", odoo_src, server, {"http_port": free_port(), "workers": 0}
-    )
-    server.start()
     keep = bool(environ.get("BENCH_DB"))
     dbname = environ.get("BENCH_DB") or f"crm_bench_{os.getpid()}_{int(time.time())}"
-    failed = []
-    try:
+    with odoo_session(environ, "odoo-bench.conf", {"http_port": free_port(), "workers": 0}) as session:
+        odoo_src, venv, config, drop = session
+        if not keep:
+            drop(dbname)
         if not keep or not database_exists(venv, config, dbname):
             say(f"Installing the addons into the database {dbname} (no demo data)")
-            command = odoo_command(venv, odoo_src, config, "-d", dbname, "-i", ",".join(ADDONS))
-            result = subprocess.run(
-                [
-                    *command,
-                    "--without-demo=all",
-                    "--stop-after-init",
-                    "--max-cron-threads=0",
-                    "--log-level=warn",
-                ],
-                check=False,
+            load_addons(
+                venv,
+                odoo_src,
+                config,
+                dbname,
+                "-i",
+                ADDONS,
+                "--without-demo=all",
+                "--max-cron-threads=0",
+                "--log-level=warn",
             )
-            if result.returncode != 0:
-                raise SetupError(f"Installing {', '.join(ADDONS)} into {dbname} failed (see above).")
             say(f"Generating {partners} partners (data/generate.py)")
             generate = [
                 str(venv_python(venv)),
@@ -882,12 +891,6 @@ def cmd_bench(environ):
         else:
             say(f"Reusing the database {dbname} (BENCH_DB)")
         failed = run_benchmarks(venv, config, dbname, scripts)
-    finally:
-        if not keep:
-            with contextlib.suppress(SetupError):
-                drop_database(venv, config, dbname)
-        if server.started_here:
-            server.stop()
     if failed:
         say(f"{len(failed)} of {len(scripts)} benchmark(s) missed a target or failed: {', '.join(failed)}")
         return 1
@@ -934,22 +937,16 @@ def merge_po(pot_path, po_path, language):
 
 def cmd_i18n(environ):
     """Export each addon's .pot from a scratch database, then merge it into zh_CN.po."""
-    odoo_src, venv, server = prepare(environ)
-    config = write_odoo_config(Path(PROJECT_DIR) / ".devenv" / "odoo-i18n.conf", odoo_src, server)
-    server.start()
     dbname = f"crm_i18n_{os.getpid()}"
     untranslated = {}
-    try:
-        command = odoo_command(venv, odoo_src, config, "-d", dbname, "-i", ",".join(ADDONS))
-        if subprocess.run([*command, "--without-demo=all", "--stop-after-init"], check=False).returncode:
-            raise SetupError("Installing the addons for the export failed (see above).")
+    with odoo_session(environ, "odoo-i18n.conf") as (odoo_src, venv, config, drop):
+        drop(dbname)
+        load_addons(venv, odoo_src, config, dbname, "-i", ADDONS, "--without-demo=all")
         for addon in ADDONS:
             pot = Path(PROJECT_DIR) / addon / "i18n" / f"{addon}.pot"
             pot.parent.mkdir(exist_ok=True)
-            subprocess.run(
-                [*command[:-2], f"--i18n-export={pot}", f"--modules={addon}", "--stop-after-init"],
-                check=True,
-            )
+            export = odoo_command(venv, odoo_src, config, "-d", dbname, f"--i18n-export={pot}")
+            subprocess.run([*export, f"--modules={addon}", "--stop-after-init"], check=True)
             code = (
                 "import sys, importlib.util as u\n"
                 "s = u.spec_from_file_location('devenv', sys.argv[1]); m = u.module_from_spec(s)\n"
@@ -963,11 +960,6 @@ def cmd_i18n(environ):
                 check=True,
             )
             untranslated[addon] = [line for line in result.stdout.splitlines() if line]
-    finally:
-        with contextlib.suppress(SetupError):
-            drop_database(venv, config, dbname)
-        if server.started_here:
-            server.stop()
     for addon, terms in untranslated.items():
         listing = "".join(f"\n    {term}" for term in terms)
         say(f"{addon}: {len(terms)} term(s) to translate in i18n/zh_CN.po{listing}")
