@@ -6,6 +6,7 @@ from .models.crm_duplicate_mixin import LOOKUP_FUNCTION_SIGNATURE
 def post_init_hook(env):
     """Give the customers of an existing database the stage their documents imply."""
     env["crm.partner.event"]._set_initial_stages()
+    env["crm.pool"]._init_ownership()
 
 
 def uninstall_hook(env):

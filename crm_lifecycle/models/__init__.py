@@ -4,7 +4,12 @@ from . import crm_talk_script
 from . import res_company
 from . import res_config_settings
 from . import crm_duplicate_mixin
+from . import crm_pool
+from . import crm_pool_level
 from . import res_partner
+from . import res_users
+from . import mail_message
+from . import calendar_event
 from . import crm_stage
 from . import crm_lost_reason
 from . import crm_lead

@@ -45,6 +45,7 @@ class CrmLead(models.Model):
         bypass_reasons = self._crm_duplicate_pop_bypass_reasons(vals_list)
         leads = super().create(vals_list)
         leads._crm_duplicate_check(dict(zip(leads.ids, bypass_reasons, strict=True)))
+        leads._crm_claim_pool_customers()
         leads._crm_lifecycle_on_lead()
         return leads
 
@@ -52,9 +53,16 @@ class CrmLead(models.Model):
         vals, duplicate_watch = self._crm_duplicate_watch(vals)
         result = super().write(vals)
         self._crm_duplicate_check_write(duplicate_watch)
+        if "partner_id" in vals or "type" in vals:
+            self._crm_claim_pool_customers()
         if "partner_id" in vals or "stage_id" in vals:
             self._crm_lifecycle_on_lead()
         return result
+
+    def _crm_claim_pool_customers(self):
+        """An opportunity for a pool customer claims it for the opportunity's salesperson."""
+        opportunities = self.filtered(lambda lead: lead.type == "opportunity" and lead.active)
+        self.env["res.partner"]._crm_claim_from_documents(opportunities, "lead")
 
     def action_set_lost(self, **additional_values):
         result = super().action_set_lost(**additional_values)

@@ -25,6 +25,10 @@ class CrmLifecycleStage(models.Model):
         help="Customers in this stage are not worth following (invalid, lost).",
     )
     description = fields.Text(translate=True)
+    followup_days = fields.Integer(
+        string="Follow Up Every (Days)",
+        help="Default follow-up interval of the customers in this stage. 0: the pool's interval.",
+    )
     active = fields.Boolean(default=True)
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
 

@@ -50,6 +50,7 @@ class CrmPartnerEvent(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", related="partner_id.crm_team_id")
+    pool_id = fields.Many2one("crm.pool", index=True, ondelete="set null")
 
     @api.depends("event_type", "to_stage_id", "partner_id")
     def _compute_display_name(self):

@@ -35,3 +35,10 @@ class ResCompany(models.Model):
                         margin=company.crm_cost_guard_min_margin,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        for company in companies:
+            self.env["crm.pool"]._get_default(company)
+        return companies

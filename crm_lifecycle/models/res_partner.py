@@ -1,8 +1,19 @@
-from odoo import api, fields, models
+from datetime import datetime, time, timedelta
+
+import psycopg2.errors
+import pytz
+
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .crm_pool import RELEASE_RULES
 
 # Context keys of the screens whose new partners are customers to follow.
 MANAGED_SEARCH_MODES = ("customer",)
+POOL_STATES = [("owned", "Owned"), ("pool", "In Pool")]
+# Customers handled per statement (and per commit) by the ownership crons.
+CRM_CRON_BATCH = 5000
 
 
 class ResPartner(models.Model):
@@ -42,6 +53,75 @@ class ResPartner(models.Model):
         readonly=True,
         help="When the current salesperson became the owner of this customer.",
     )
+    crm_pool_state = fields.Selection(
+        POOL_STATES,
+        string="Ownership",
+        index=True,
+        copy=False,
+        readonly=True,
+        help="Owned: a salesperson follows the customer. In Pool: colleagues may claim it.",
+    )
+    crm_pool_id = fields.Many2one(
+        "crm.pool",
+        string="Pool",
+        index=True,
+        copy=False,
+        tracking=True,
+        help="The pool the customer returns to when its owner lets it go, and whose rules apply.",
+    )
+    crm_locked = fields.Boolean(
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The owner locked the customer: it never returns to the pool by timeout.",
+    )
+    last_contact_date = fields.Datetime(
+        copy=False,
+        readonly=True,
+        help="Last message, email, done activity or meeting of a salesperson with the customer.",
+    )
+    next_followup_date = fields.Date(
+        string="Next Follow-up",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Last contact plus the follow-up interval.",
+    )
+    crm_followup_days = fields.Integer(
+        string="Follow Up Every (Days)",
+        help="This customer's own follow-up interval. 0: the interval of its pool level, stage or pool.",
+    )
+    ownership_deadline = fields.Datetime(
+        string="Returns to Pool On",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="When the customer returns to the pool unless its owner acts. Empty: never.",
+    )
+    crm_release_rule = fields.Selection(
+        RELEASE_RULES,
+        string="Release Rule",
+        copy=False,
+        readonly=True,
+        help="The rule that sets the deadline.",
+    )
+    crm_release_days = fields.Integer(
+        string="Rule Days", copy=False, readonly=True, help="The day limit of the release rule."
+    )
+    previous_owner_id = fields.Many2one("res.users", copy=False, readonly=True)
+    crm_released_date = fields.Datetime(string="Released On", copy=False, readonly=True)
+    crm_released_by_id = fields.Many2one(
+        "res.users", string="Released By", copy=False, readonly=True, help="Empty: released by a rule."
+    )
+    crm_release_reason = fields.Text(string="Release Reason", copy=False, readonly=True)
+    crm_warned_date = fields.Datetime(
+        string="Warned On", copy=False, readonly=True, help="When the owner was warned of the deadline."
+    )
+    crm_pool_days = fields.Integer(
+        string="Days in Pool", compute="_compute_crm_pool_days", help="Days since the customer was released."
+    )
+    crm_is_owner = fields.Boolean(compute="_compute_crm_ownership_buttons")
+    crm_can_claim = fields.Boolean(compute="_compute_crm_ownership_buttons")
     crm_event_ids = fields.One2many("crm.partner.event", "partner_id", string="Timeline")
     crm_event_count = fields.Integer(compute="_compute_crm_event_count", string="Events")
     crm_talk_script_ids = fields.Many2many(
@@ -77,6 +157,21 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.crm_talk_script_ids = scripts.get(partner, self.env["crm.talk.script"])
+
+    @api.depends("crm_released_date", "crm_pool_state")
+    def _compute_crm_pool_days(self):
+        now = fields.Datetime.now()
+        for partner in self:
+            in_pool = partner.crm_pool_state == "pool" and partner.crm_released_date
+            partner.crm_pool_days = (now - partner.crm_released_date).days if in_pool else 0
+
+    @api.depends("user_id", "crm_pool_state", "lifecycle_stage_id", "parent_id")
+    @api.depends_context("uid")
+    def _compute_crm_ownership_buttons(self):
+        for partner in self:
+            managed = bool(partner.lifecycle_stage_id) and not partner.parent_id
+            partner.crm_is_owner = managed and partner.user_id == self.env.user
+            partner.crm_can_claim = managed and partner.crm_pool_state == "pool"
 
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
@@ -119,28 +214,56 @@ class ResPartner(models.Model):
                 ]
             )
         partners._crm_duplicate_check(dict(zip(partners.ids, bypass_reasons, strict=True)))
+        partners._crm_init_ownership()
         return partners
 
     def write(self, vals):
+        changing = self._crm_owner_changes(vals)
+        if changing:
+            return self._crm_write_owner_change(changing, vals)
         vals, duplicate_watch = self._crm_duplicate_watch(vals)
         if "user_id" in vals and "owner_since" not in vals:
             vals = dict(vals, owner_since=fields.Datetime.now() if vals["user_id"] else False)
         if "lifecycle_stage_id" not in vals or self.env.context.get("crm_lifecycle_stage_write"):
             result = super().write(vals)
-            self._crm_duplicate_check_write(duplicate_watch)
-            return result
-        # contacts receive their company's stage through the commercial sync: pass through
-        commercial = self.filtered(lambda partner: partner.commercial_partner_id == partner)
-        contacts = self - commercial
-        rest = {key: value for key, value in vals.items() if key != "lifecycle_stage_id"}
-        result = True
-        if contacts:
-            result = super(ResPartner, contacts).write(vals)
-        if commercial and rest:
-            result = super(ResPartner, commercial).write(rest)
-        if commercial:
-            commercial._crm_move_by_hand(vals["lifecycle_stage_id"])
+        else:
+            # contacts receive their company's stage through the commercial sync: pass through
+            commercial = self.filtered(lambda partner: partner.commercial_partner_id == partner)
+            contacts = self - commercial
+            rest = {key: value for key, value in vals.items() if key != "lifecycle_stage_id"}
+            result = True
+            if contacts:
+                result = super(ResPartner, contacts).write(vals)
+            if commercial and rest:
+                result = super(ResPartner, commercial).write(rest)
+            if commercial:
+                commercial._crm_move_by_hand(vals["lifecycle_stage_id"])
         self._crm_duplicate_check_write(duplicate_watch)
+        if {"crm_followup_days", "crm_pool_id", "crm_locked"} & set(vals):
+            self._crm_refresh_schedule(partners=self)
+        return result
+
+    def _crm_owner_changes(self, vals):
+        """The followed customers of ``self`` whose salesperson ``vals`` changes by hand."""
+        if "user_id" not in vals or self.env.context.get("crm_pool_write"):
+            return self.browse()
+        return self.filtered(
+            lambda partner: (
+                partner.lifecycle_stage_id
+                and partner.commercial_partner_id == partner
+                and partner.user_id.id != vals["user_id"]
+            )
+        )
+
+    def _crm_write_owner_change(self, changing, vals):
+        """The salesperson of a followed customer changes through the ownership rules."""
+        rest = {key: value for key, value in vals.items() if key != "user_id"}
+        result = True
+        if self - changing:
+            result = (self - changing).write(vals)
+        if rest:
+            result = changing.write(rest)
+        changing._crm_change_owner_by_hand(self.env["res.users"].browse(vals["user_id"]))
         return result
 
     # ------------------------------------------------------------------
@@ -187,7 +310,27 @@ class ResPartner(models.Model):
         for document in documents:
             by_partner.setdefault(document.partner_id.commercial_partner_id, document)
         partners = self.browse([partner.id for partner in by_partner])
-        return partners._crm_set_stage(code, trigger=trigger, document=by_partner)
+        moved = partners._crm_set_stage(code, trigger=trigger, document=by_partner)
+        # a new deal or opportunity may exempt the customers from release
+        self._crm_refresh_schedule(partners=partners.filtered("lifecycle_stage_id") - moved)
+        return moved
+
+    @api.model
+    def _crm_claim_from_documents(self, documents, trigger):
+        """A salesperson's new opportunity or quotation for a pool customer claims the customer for
+        the document's salesperson, under the pool's limits. System flows (superuser: website
+        forms, automatic assignment) claim nothing."""
+        if self.env.su:
+            return
+        by_user = {}
+        for document in documents:
+            partner = document.partner_id.commercial_partner_id
+            if partner.lifecycle_stage_id and partner.crm_pool_state == "pool":
+                user = document.user_id or self.env.user
+                by_user.setdefault(user, {}).setdefault(partner, document)
+        for user, by_partner in by_user.items():
+            partners = self.browse([partner.id for partner in by_partner])
+            partners._crm_claim(user, trigger, document=next(iter(by_partner.values())))
 
     def _crm_set_stage(self, code, reason=None, trigger="manual", document=None):
         """Move the commercial entities of ``self`` to the stage ``code``.
@@ -256,19 +399,26 @@ class ResPartner(models.Model):
         )
         # events are the audit trail: written even when the user may not create them by hand
         self.env["crm.partner.event"].sudo().create(events)
+        to_move._crm_init_ownership()
+        self._crm_refresh_schedule(partners=to_move)
         return to_move
 
     @api.model
     def _crm_event_vals(self, partner, from_stage, to_stage, trigger, reason=None, document=None):
+        vals = self._crm_event_base_vals(partner, "stage", trigger, reason, document)
+        vals.update({"from_stage_id": from_stage.id if from_stage else False, "to_stage_id": to_stage.id})
+        return vals
+
+    @api.model
+    def _crm_event_base_vals(self, partner, event_type, trigger, reason=None, document=None):
         vals = {
             "partner_id": partner.id,
-            "event_type": "stage",
-            "from_stage_id": from_stage.id if from_stage else False,
-            "to_stage_id": to_stage.id,
+            "event_type": event_type,
             "trigger": trigger,
             "reason": reason or False,
             "user_id": self.env.uid,
             "company_id": (partner.company_id or self.env.company).id,
+            "pool_id": partner.crm_pool_id.id,
         }
         if document:
             vals.update(
@@ -325,3 +475,847 @@ class ResPartner(models.Model):
             "since": self.owner_since or self.create_date,
             "stage": self.lifecycle_stage_id.name,
         }
+
+    # ------------------------------------------------------------------
+    # Ownership: actions
+    # ------------------------------------------------------------------
+    def action_crm_claim(self):
+        """The current user takes these customers from the pool."""
+        partners = self._crm_ownership_managed()
+        partners._crm_claim(self.env.user)
+        return self._crm_notification(
+            self.env._("%(count)s customer(s) are yours now.", count=len(partners)), "success"
+        )
+
+    def action_crm_release(self, reason=None):
+        """The owner (or a manager) gives customers back to their pool, with a reason.
+
+        Without ``reason``, open the dialog that asks for one.
+        """
+        partners = self._crm_ownership_managed()
+        if not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Release to Pool"),
+                "res_model": "crm.pool.release",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_partner_ids": partners.ids},
+            }
+        if not self._crm_is_manager():
+            others = partners.filtered(lambda partner: partner.user_id != self.env.user)
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only the owner or a sales manager may release %(partners)s.",
+                        partners=", ".join(others.mapped("display_name")),
+                    )
+                )
+        partners.filtered(lambda partner: partner.crm_pool_state == "owned")._crm_release(reason, "manual")
+        return True
+
+    def action_crm_assign(self, user=None):
+        """A manager gives customers to ``user``, over the limits if needed (with a warning).
+
+        Without ``user``, open the dialog that asks for one.
+        """
+        partners = self._crm_ownership_managed()
+        if not user:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Assign Customers"),
+                "res_model": "crm.pool.assign",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_partner_ids": partners.ids},
+            }
+        if isinstance(user, int):
+            user = self.env["res.users"].browse(user)
+        if not self._crm_is_manager():
+            raise AccessError(self.env._("Only a sales manager may assign customers to a salesperson."))
+        warnings = partners._crm_assign(user, self.env.context.get("crm_assign_reason"), "manual")
+        if warnings:
+            return self._crm_notification("\n".join(warnings), "warning", sticky=True)
+        return self._crm_notification(
+            self.env._("%(count)s customer(s) assigned to %(user)s.", count=len(partners), user=user.name),
+            "success",
+        )
+
+    def action_crm_lock(self):
+        """The owner locks customers against release by timeout, within the pool's limit."""
+        partners = self._crm_ownership_managed()
+        partners._crm_check_owner_or_manager()
+        for user, owned in partners.grouped("user_id").items():
+            refusals = owned._crm_lock_check(user)
+            if refusals:
+                raise UserError("\n".join(refusals))
+        partners.with_context(crm_pool_write=True).sudo().write({"crm_locked": True})
+        return True
+
+    def action_crm_unlock(self):
+        partners = self._crm_ownership_managed()
+        partners._crm_check_owner_or_manager()
+        # sudo: the owner may always unlock their customer; checked above
+        partners.with_context(crm_pool_write=True).sudo().write({"crm_locked": False})
+        return True
+
+    def action_crm_log_call(self):
+        """One click from the form: note what was said; the note counts as a contact."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Call"),
+            "res_model": "crm.contact.log",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Ownership: rules
+    # ------------------------------------------------------------------
+    def _crm_ownership_managed(self):
+        """The followed commercial entities of ``self`` (ownership applies to them only)."""
+        return self.commercial_partner_id.filtered(lambda partner: partner.lifecycle_stage_id)
+
+    def _crm_is_manager(self):
+        return self.env.su or self.env.user.has_group("crm_lifecycle.group_crm_lifecycle_manager")
+
+    def _crm_check_owner_or_manager(self):
+        if self._crm_is_manager():
+            return
+        others = self.filtered(lambda partner: partner.user_id != self.env.user)
+        if others:
+            raise AccessError(
+                self.env._(
+                    "Only the owner or a sales manager may do this on %(partners)s.",
+                    partners=", ".join(others.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def _crm_notification(self, message, kind, sticky=False):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": kind,
+                "sticky": sticky,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _crm_user_day_start(self, user):
+        """Midnight of today in ``user``'s time zone, as a naive UTC datetime."""
+        tz = pytz.timezone(user.tz or "UTC")
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
+        start = tz.localize(datetime.combine(now.date(), time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _crm_claim_check(self, user):
+        """What refuses ``user`` to take the customers of ``self``: a list of messages.
+
+        Each message names the customer or the pool, the rule, and when it will allow it.
+        An assignment by a manager shows the limits it overrides with the same messages.
+        """
+        # sudo: the counts and owners are the pool's bookkeeping, told by name only
+        partners = self.sudo()
+        messages = []
+        now = fields.Datetime.now()
+        takers = partners.browse()
+        for partner in partners:
+            pool = partner.crm_pool_id
+            if not partner.lifecycle_stage_id or partner.parent_id:
+                messages.append(
+                    self.env._("%(partner)s is not a followed customer.", partner=partner.display_name)
+                )
+            elif partner.user_id == user:
+                continue
+            elif partner.crm_pool_state == "owned" and partner.user_id:
+                messages.append(
+                    self.env._(
+                        "%(partner)s already belongs to %(owner)s (since %(since)s).",
+                        partner=partner.display_name,
+                        owner=partner.user_id.name,
+                        since=self._crm_format_date(partner.owner_since),
+                    )
+                )
+            elif pool and not pool._is_visible_to(user):
+                messages.append(
+                    self.env._(
+                        "%(partner)s is in the pool %(pool)s, which is open to the teams %(teams)s only.",
+                        partner=partner.display_name,
+                        pool=pool.name,
+                        teams=", ".join(pool.team_ids.mapped("name")),
+                    )
+                )
+            elif (
+                pool.reclaim_cooldown_days
+                and partner.previous_owner_id == user
+                and partner.crm_released_date
+                and partner.crm_released_date + timedelta(days=pool.reclaim_cooldown_days) > now
+            ):
+                messages.append(
+                    self.env._(
+                        "%(user)s released %(partner)s on %(released)s; the pool %(pool)s lets the previous "
+                        "owner claim it again from %(allowed)s (reclaim cooldown of %(days)s days).",
+                        user=user.name,
+                        partner=partner.display_name,
+                        released=self._crm_format_date(partner.crm_released_date),
+                        pool=pool.name,
+                        allowed=self._crm_format_date(
+                            partner.crm_released_date + timedelta(days=pool.reclaim_cooldown_days)
+                        ),
+                        days=pool.reclaim_cooldown_days,
+                    )
+                )
+            else:
+                takers |= partner
+        messages.extend(takers._crm_limit_messages(user))
+        return messages
+
+    def _crm_limit_messages(self, user):
+        """The pool limits ``user`` would exceed by taking ``self``: owned and claims per day."""
+        pools = self.crm_pool_id
+        if not pools:
+            return []
+        Partner = self.env["res.partner"].sudo()
+        owned = dict(
+            Partner._read_group(
+                [
+                    ("user_id", "=", user.id),
+                    ("crm_pool_state", "=", "owned"),
+                    ("crm_pool_id", "in", pools.ids),
+                    ("lifecycle_stage_id", "!=", False),
+                    ("parent_id", "=", False),
+                ],
+                ["crm_pool_id"],
+                ["__count"],
+            )
+        )
+        claimed = dict(
+            self.env["crm.partner.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("event_type", "=", "claim"),
+                    ("to_user_id", "=", user.id),
+                    ("pool_id", "in", pools.ids),
+                    ("date", ">=", self._crm_user_day_start(user)),
+                ],
+                ["pool_id"],
+                ["__count"],
+            )
+        )
+        messages = []
+        for pool, partners in self.grouped("crm_pool_id").items():
+            if pool.max_owned and owned.get(pool, 0) + len(partners) > pool.max_owned:
+                messages.append(
+                    self.env._(
+                        "%(user)s owns %(owned)s customers of the pool %(pool)s, whose limit is %(max)s: "
+                        "release customers before taking %(count)s more.",
+                        user=user.name,
+                        owned=owned.get(pool, 0),
+                        pool=pool.name,
+                        max=pool.max_owned,
+                        count=len(partners),
+                    )
+                )
+            if pool.max_claims_per_day and claimed.get(pool, 0) + len(partners) > pool.max_claims_per_day:
+                messages.append(
+                    self.env._(
+                        "%(user)s claimed %(claimed)s customers of the pool %(pool)s today, which allows "
+                        "%(max)s a day: claim again tomorrow.",
+                        user=user.name,
+                        claimed=claimed.get(pool, 0),
+                        pool=pool.name,
+                        max=pool.max_claims_per_day,
+                    )
+                )
+        return messages
+
+    def _crm_lock_check(self, user):
+        """Refusals of locking ``self`` for their owner ``user``: the pool's ``max_locked``."""
+        to_lock = self.filtered(lambda partner: not partner.crm_locked)
+        locked = dict(
+            self.env["res.partner"]
+            .sudo()
+            ._read_group(
+                [
+                    ("user_id", "=", user.id),
+                    ("crm_locked", "=", True),
+                    ("crm_pool_id", "in", to_lock.crm_pool_id.ids),
+                    ("parent_id", "=", False),
+                ],
+                ["crm_pool_id"],
+                ["__count"],
+            )
+        )
+        messages = []
+        for pool, partners in to_lock.grouped("crm_pool_id").items():
+            if locked.get(pool, 0) + len(partners) > pool.max_locked:
+                messages.append(
+                    self.env._(
+                        "%(user)s locked %(locked)s customers of the pool %(pool)s, which allows %(max)s: "
+                        "unlock one first.",
+                        user=user.name,
+                        locked=locked.get(pool, 0),
+                        pool=pool.name,
+                        max=pool.max_locked,
+                    )
+                )
+        return messages
+
+    @api.model
+    def _crm_format_date(self, value):
+        return tools.format_date(self.env, value) if value else ""
+
+    # ------------------------------------------------------------------
+    # Ownership: changes
+    # ------------------------------------------------------------------
+    def _crm_claim(self, user, trigger="manual", document=None):
+        """Give the pool customers of ``self`` to ``user`` under the pool rules.
+
+        Safe under concurrency: the rows are locked first; when another transaction claimed
+        them since this one began, the claim is refused naming who won.
+        """
+        partners = self._crm_ownership_managed().filtered(lambda partner: partner.user_id != user)
+        if not partners:
+            return partners
+        partners._crm_lock_rows()
+        refusals = partners._crm_claim_check(user)
+        if refusals:
+            raise UserError("\n".join(refusals))
+        partners._crm_set_owner(user, "claim", trigger, document=document)
+        return partners
+
+    def _crm_assign(self, user, reason=None, trigger="manual"):
+        """Give ``self`` to ``user`` whatever the limits; return the limits overridden."""
+        partners = self._crm_ownership_managed().filtered(lambda partner: partner.user_id != user)
+        if not partners:
+            return []
+        partners._crm_lock_rows()
+        warnings = partners.filtered(lambda partner: partner.crm_pool_state == "pool")._crm_limit_messages(
+            user
+        )
+        if warnings:
+            reason = "\n".join(filter(None, [reason, self.env._("Over the pool limits:")] + warnings))
+        for owner, owned in partners.grouped("user_id").items():
+            owned._crm_set_owner(user, "transfer" if owner else "assign", trigger, reason)
+        return warnings
+
+    def _crm_release(self, reason, trigger="manual", document=None):
+        """Return ``self`` (owned) to their pools; the previous owner waits the cooldown."""
+        partners = self._crm_ownership_managed()
+        if not partners:
+            return partners
+        partners._crm_lock_rows()
+        now = fields.Datetime.now()
+        events = [
+            dict(
+                self._crm_event_base_vals(partner, "release", trigger, reason, document),
+                from_user_id=partner.user_id.id,
+            )
+            for partner in partners
+        ]
+        for owner, owned in partners.grouped("user_id").items():
+            # sudo: the owner releases a customer they may no longer see once in a team's pool
+            owned.with_context(crm_pool_write=True).sudo().write(
+                {
+                    "user_id": False,
+                    "crm_pool_state": "pool",
+                    "previous_owner_id": owner.id,
+                    "crm_released_date": now,
+                    "crm_released_by_id": self.env.uid if trigger == "manual" else False,
+                    "crm_release_reason": reason,
+                    "crm_locked": False,
+                    "owner_since": False,
+                    "ownership_deadline": False,
+                    "crm_release_rule": False,
+                    "crm_warned_date": False,
+                    "next_followup_date": False,
+                }
+            )
+        # events are the audit trail: written even when the user may not create them by hand
+        self.env["crm.partner.event"].sudo().create(events)
+        partners._crm_drop_pool_activities()
+        return partners
+
+    def _crm_set_owner(self, user, event_type, trigger, reason=None, document=None):
+        now = fields.Datetime.now()
+        events = [
+            dict(
+                self._crm_event_base_vals(partner, event_type, trigger, reason, document),
+                from_user_id=partner.user_id.id,
+                to_user_id=user.id,
+            )
+            for partner in self
+        ]
+        for owner, owned in self.grouped("user_id").items():
+            vals = {
+                "user_id": user.id,
+                "crm_pool_state": "owned",
+                "owner_since": now,
+                "crm_locked": False,
+                "crm_warned_date": False,
+            }
+            if owner:
+                vals["previous_owner_id"] = owner.id
+            # sudo: the rules were checked by the caller; a pool customer is not the user's to edit yet
+            owned.with_context(crm_pool_write=True).sudo().write(vals)
+        self.env["crm.partner.event"].sudo().create(events)
+        self._crm_drop_pool_activities()
+        self._crm_refresh_schedule(partners=self)
+
+    def _crm_change_owner_by_hand(self, user):
+        """The Salesperson field of followed customers was edited: follow the ownership rules."""
+        if not user:
+            if not self._crm_is_manager():
+                self._crm_check_owner_or_manager()
+            self._crm_release(self.env._("Salesperson removed by hand."), "manual")
+        elif self._crm_is_manager():
+            self._crm_assign(user)
+        elif user == self.env.user:
+            self._crm_claim(user)
+        else:
+            raise AccessError(
+                self.env._(
+                    "Only a sales manager may give customers to another salesperson. Release "
+                    "%(partners)s to the pool instead.",
+                    partners=", ".join(self.mapped("display_name")),
+                )
+            )
+
+    def _crm_lock_rows(self):
+        """Lock the rows of ``self``; refuse naming the winner when another transaction changed them."""
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM res_partner WHERE id IN %s FOR UPDATE", tuple(self.ids))
+                )
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+            raise UserError(self._crm_taken_message()) from None
+
+    def _crm_taken_message(self):
+        # another transaction committed a change of these customers after ours began: read what
+        # it did through a fresh cursor, ours cannot see it
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT partner.name, owner_partner.name
+                      FROM res_partner partner
+                 LEFT JOIN res_users owner ON owner.id = partner.user_id
+                 LEFT JOIN res_partner owner_partner ON owner_partner.id = owner.partner_id
+                     WHERE partner.id IN %s
+                    """,
+                    tuple(self.ids),
+                )
+            )
+            rows = cr.fetchall()
+        lines = [
+            self.env._("%(partner)s was just taken by %(owner)s.", partner=partner, owner=owner)
+            if owner
+            else self.env._(
+                "%(partner)s was just changed by someone else: reload and try again.", partner=partner
+            )
+            for partner, owner in rows
+        ]
+        return "\n".join(lines)
+
+    def _crm_init_ownership(self):
+        """Followed commercial entities entering the CRM flow get their pool and ownership state."""
+        newcomers = self.filtered(
+            lambda partner: (
+                partner.lifecycle_stage_id
+                and partner.commercial_partner_id == partner
+                and not partner.crm_pool_state
+            )
+        )
+        if not newcomers:
+            return
+        Pool = self.env["crm.pool"]
+        now = fields.Datetime.now()
+        groups = {}
+        for partner in newcomers:
+            pool = partner.crm_pool_id or Pool._get_for_team(partner.crm_team_id, partner.company_id or None)
+            state = "owned" if partner.user_id else "pool"
+            groups.setdefault((pool, state), self.browse())
+            groups[(pool, state)] |= partner
+        for (pool, state), partners in groups.items():
+            vals = {"crm_pool_id": pool.id, "crm_pool_state": state}
+            if state == "owned":
+                vals["owner_since"] = now
+            # sudo: bookkeeping of a customer the user was allowed to create or move
+            partners.with_context(crm_pool_write=True).sudo().write(vals)
+        owned = newcomers.filtered("user_id")
+        if owned:
+            self.env["crm.partner.event"].sudo().create(
+                [
+                    dict(
+                        self._crm_event_base_vals(partner, "assign", "manual"), to_user_id=partner.user_id.id
+                    )
+                    for partner in owned
+                ]
+            )
+            self._crm_refresh_schedule(partners=owned)
+
+    def _crm_drop_pool_activities(self, kind=None):
+        """Remove the open follow-up and release warning activities of ``self`` (new owner, released).
+
+        ``kind``: ``followup`` or ``warning`` for one of them only.
+        """
+        if not self:
+            return
+        types = self._crm_pool_activity_types(kind)
+        # sudo: the activities were given by the system to the previous owner
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "in", types.ids),
+            ]
+        ).unlink()
+
+    @api.model
+    def _crm_pool_activity_types(self, kind=None):
+        xmlids = {
+            "followup": "crm_lifecycle.mail_activity_type_crm_followup",
+            "warning": "crm_lifecycle.mail_activity_type_crm_release_warning",
+        }
+        types = self.env["mail.activity.type"]
+        for key, xmlid in xmlids.items():
+            if kind in (None, key):
+                types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        return types
+
+    # ------------------------------------------------------------------
+    # Contacts and schedule
+    # ------------------------------------------------------------------
+    @api.model
+    def _crm_register_contact(self, partners, date=None):
+        """A salesperson was in touch with ``partners``: move their last contact and schedule."""
+        partners = partners.commercial_partner_id.filtered("lifecycle_stage_id")
+        if not partners:
+            return
+        date = date or fields.Datetime.now()
+        self.env["res.partner"].flush_model(["last_contact_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET last_contact_date = %(date)s
+                 WHERE id IN %(ids)s AND (last_contact_date IS NULL OR last_contact_date < %(date)s)
+             RETURNING id
+                """,
+                date=date,
+                ids=tuple(partners.ids),
+            )
+        )
+        touched = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not touched:
+            return
+        touched.invalidate_recordset(["last_contact_date"])
+        touched._crm_refresh_schedule(partners=touched)
+        # the due follow-up and a warning made stale by the contact are done with
+        today = fields.Date.context_today(self)
+        touched = touched.sudo()
+        touched.filtered(lambda partner: not partner.crm_warned_date)._crm_drop_pool_activities("warning")
+        touched.filtered(
+            lambda partner: not partner.next_followup_date or partner.next_followup_date > today
+        )._crm_drop_pool_activities("followup")
+
+    @api.model
+    def _crm_refresh_schedule(self, partners=None, pools=None, ids=None):
+        """Recompute ``ownership_deadline``, ``crm_release_rule`` and ``next_followup_date`` in SQL.
+
+        For ``partners``, the owned customers of ``pools``, or the ids ``ids``. A warning
+        already given is forgotten when the deadline moves out of the warning window.
+        """
+        if partners is not None:
+            ids = partners.ids
+        if pools is not None:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM res_partner WHERE crm_pool_id IN %s AND crm_pool_state = 'owned'",
+                    tuple(pools.ids) or (0,),
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return
+        self.env.flush_all()
+        for start in range(0, len(ids), CRM_CRON_BATCH):
+            self._crm_refresh_schedule_batch(ids[start : start + CRM_CRON_BATCH])
+        self.invalidate_model(
+            ["ownership_deadline", "crm_release_rule", "next_followup_date", "crm_warned_date"]
+        )
+
+    @api.model
+    def _crm_refresh_schedule_batch(self, ids):
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET ownership_deadline = sched.deadline,
+                       crm_release_rule = CASE WHEN sched.deadline IS NULL THEN NULL ELSE sched.rule END,
+                       crm_release_days = CASE WHEN sched.deadline IS NULL THEN NULL ELSE sched.rule_days END,
+                       next_followup_date = sched.followup,
+                       crm_warned_date = CASE
+                           WHEN sched.deadline IS NULL
+                             OR sched.deadline - make_interval(days => sched.warn_days) > %(now)s
+                           THEN NULL ELSE p.crm_warned_date END
+                  FROM (%(schedule)s) sched
+                 WHERE p.id = sched.id
+                """,
+                now=fields.Datetime.now(),
+                schedule=self.env["crm.pool"]._schedule_query(SQL("p.id = ANY(%s)", list(ids))),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_crm_release_expired(self, batch_size=CRM_CRON_BATCH):
+        """Warn owners before the deadline, then return expired customers to their pools.
+
+        Walks the owned customers by id in batches. Per batch: one statement refreshes the
+        schedule, one releases the expired customers and writes their events, one gives the
+        warnings. Each batch is committed on its own (outside tests): a rerun after a crash
+        re-reads the state and continues, nothing is released twice and no event is lost.
+        """
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        total = self._crm_cron_count_owned()
+        done = last_id = 0
+        texts = self._crm_release_texts()
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id FROM res_partner
+                     WHERE crm_pool_state = 'owned' AND lifecycle_stage_id IS NOT NULL
+                       AND id = commercial_partner_id AND id > %s
+                  ORDER BY id LIMIT %s
+                    """,
+                    last_id,
+                    batch_size,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            with self.env.cr.savepoint(flush=False):
+                self._crm_refresh_schedule_batch(ids)
+                self._crm_release_expired_batch(ids, now, texts)
+                self._crm_warn_batch(ids, now, texts)
+            done += len(ids)
+            last_id = ids[-1]
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            self._crm_cron_commit()
+        self.invalidate_model()
+        self.env["crm.partner.event"].invalidate_model()
+        self.env["mail.activity"].invalidate_model()
+
+    @api.model
+    def _crm_cron_count_owned(self):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COUNT(*) FROM res_partner
+                 WHERE crm_pool_state = 'owned' AND lifecycle_stage_id IS NOT NULL
+                   AND id = commercial_partner_id
+                """
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _crm_cron_commit(self):
+        # a batch is done for good: a crash later does not undo it (never inside tests)
+        if not tools.config["test_enable"] and not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _crm_release_texts(self):
+        """Translated reasons and warnings, with ``{days}`` and ``{date}`` filled in SQL."""
+        return {
+            "no_contact": self.env._("No contact for {days} days."),
+            "no_opportunity": self.env._("No open opportunity or quotation {days} days after the claim."),
+            "no_deal": self.env._("No confirmed order or posted invoice {days} days after the claim."),
+            "warning": self.env._("Returns to the pool on {date}, because: {reason}"),
+            "warning_summary": self.env._("Returns to the pool on {date}"),
+            "followup": self.env._("Follow up"),
+        }
+
+    @api.model
+    def _crm_reason_sql(self, texts, rule, days):
+        return SQL(
+            """replace(CASE %(rule)s WHEN 'no_contact' THEN %(no_contact)s
+                                     WHEN 'no_opportunity' THEN %(no_opportunity)s
+                                     ELSE %(no_deal)s END, '{days}', %(days)s::text)""",
+            rule=rule,
+            days=days,
+            no_contact=texts["no_contact"],
+            no_opportunity=texts["no_opportunity"],
+            no_deal=texts["no_deal"],
+        )
+
+    @api.model
+    def _crm_release_expired_batch(self, ids, now, texts):
+        """Release the expired customers among ``ids`` and write their events, in one statement."""
+        reason = self._crm_reason_sql(texts, SQL("p.crm_release_rule"), SQL("p.crm_release_days"))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH expired AS (
+                    SELECT p.id, p.user_id, %(reason)s AS reason
+                      FROM res_partner p
+                     WHERE p.id = ANY(%(ids)s) AND p.crm_pool_state = 'owned'
+                       AND p.ownership_deadline <= %(now)s
+                       FOR UPDATE OF p
+                ), released AS (
+                    UPDATE res_partner p
+                       SET user_id = NULL, crm_pool_state = 'pool', previous_owner_id = expired.user_id,
+                           crm_released_date = %(now)s, crm_released_by_id = NULL,
+                           crm_release_reason = expired.reason, crm_locked = FALSE, owner_since = NULL,
+                           ownership_deadline = NULL, crm_release_rule = NULL, crm_release_days = NULL,
+                           crm_warned_date = NULL,
+                           next_followup_date = NULL, write_date = %(now)s, write_uid = %(uid)s
+                      FROM expired
+                     WHERE p.id = expired.id
+                 RETURNING p.id, p.company_id, p.crm_pool_id, expired.user_id, expired.reason
+                ), events AS (
+                    INSERT INTO crm_partner_event
+                           (partner_id, event_type, date, user_id, from_user_id, to_stage_id, reason, trigger,
+                            company_id, pool_id, create_uid, write_uid, create_date, write_date)
+                    SELECT released.id, 'release', %(now)s, %(uid)s, released.user_id, NULL, released.reason,
+                           'timeout', COALESCE(released.company_id, %(company)s), released.crm_pool_id,
+                           %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FROM released
+                )
+                DELETE FROM mail_activity activity
+                 USING released
+                 WHERE activity.res_model = 'res.partner' AND activity.res_id = released.id
+                   AND activity.activity_type_id IN %(types)s
+                """,
+                reason=reason,
+                ids=list(ids),
+                now=now,
+                uid=self.env.uid,
+                company=self.env.company.id,
+                types=tuple(self._crm_pool_activity_types().ids) or (0,),
+            )
+        )
+
+    @api.model
+    def _crm_warn_batch(self, ids, now, texts):
+        """Give owners one activity per cycle for the customers of ``ids`` about to return to the pool."""
+        warning_type = self.env.ref("crm_lifecycle.mail_activity_type_crm_release_warning")
+        date_text = SQL("to_char(p.ownership_deadline, 'YYYY-MM-DD')")
+        reason = self._crm_reason_sql(texts, SQL("p.crm_release_rule"), SQL("p.crm_release_days"))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH warned AS (
+                    UPDATE res_partner p
+                       SET crm_warned_date = %(now)s
+                      FROM crm_pool pool
+                     WHERE p.id = ANY(%(ids)s) AND pool.id = p.crm_pool_id AND p.crm_pool_state = 'owned'
+                       AND p.ownership_deadline IS NOT NULL AND p.ownership_deadline > %(now)s
+                       AND p.ownership_deadline - make_interval(days => pool.warn_days) <= %(now)s
+                       AND pool.warn_days > 0
+                       AND (p.crm_warned_date IS NULL OR p.crm_warned_date < p.owner_since)
+                 RETURNING p.id, p.name, p.user_id, p.ownership_deadline,
+                           replace(%(summary)s, '{date}', %(date_text)s) AS summary,
+                           replace(replace(%(note)s, '{date}', %(date_text)s), '{reason}', %(reason)s) AS note
+                )
+                INSERT INTO mail_activity
+                       (res_model_id, res_model, res_id, res_name, activity_type_id, summary, note,
+                        date_deadline, automated, user_id, user_tz, active,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT %(model_id)s, 'res.partner', warned.id, warned.name, %(type)s, warned.summary,
+                       '<p>' || warned.note || '</p>', warned.ownership_deadline::date, TRUE, warned.user_id,
+                       owner_partner.tz, TRUE, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM warned
+                  JOIN res_users owner ON owner.id = warned.user_id
+                  JOIN res_partner owner_partner ON owner_partner.id = owner.partner_id
+                """,
+                now=now,
+                ids=list(ids),
+                summary=texts["warning_summary"],
+                note=texts["warning"],
+                date_text=date_text,
+                reason=reason,
+                model_id=self.env["ir.model"]._get_id("res.partner"),
+                type=warning_type.id,
+                uid=self.env.uid,
+            )
+        )
+
+    @api.model
+    def _cron_crm_followup_reminders(self, batch_size=CRM_CRON_BATCH):
+        """Give each owner one "Follow up" activity for the customers due today or overdue.
+
+        Never duplicated: a customer with an open follow-up activity gets none. Batched by id,
+        one statement per batch, committed per batch outside tests.
+        """
+        followup_type = self.env.ref("crm_lifecycle.mail_activity_type_crm_followup")
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        last_id = done = 0
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id FROM res_partner
+                     WHERE crm_pool_state = 'owned' AND user_id IS NOT NULL AND next_followup_date <= %s
+                       AND lifecycle_stage_id IS NOT NULL AND id = commercial_partner_id AND id > %s
+                  ORDER BY id LIMIT %s
+                    """,
+                    today,
+                    last_id,
+                    batch_size,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO mail_activity
+                           (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                            date_deadline, automated, user_id, user_tz, active,
+                            create_uid, write_uid, create_date, write_date)
+                    SELECT %(model_id)s, 'res.partner', p.id, p.name, %(type)s, %(summary)s,
+                           p.next_followup_date, TRUE, p.user_id, owner_partner.tz, TRUE,
+                           %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FROM res_partner p
+                      JOIN res_users owner ON owner.id = p.user_id
+                      JOIN res_partner owner_partner ON owner_partner.id = owner.partner_id
+                     WHERE p.id = ANY(%(ids)s)
+                       AND NOT EXISTS (
+                               SELECT 1 FROM mail_activity open_activity
+                                WHERE open_activity.res_model = 'res.partner' AND open_activity.res_id = p.id
+                                  AND open_activity.activity_type_id = %(type)s AND open_activity.active
+                           )
+                    """,
+                    model_id=self.env["ir.model"]._get_id("res.partner"),
+                    type=followup_type.id,
+                    summary=self._crm_release_texts()["followup"],
+                    ids=ids,
+                    uid=self.env.uid,
+                    now=now,
+                )
+            )
+            done += len(ids)
+            last_id = ids[-1]
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            self._crm_cron_commit()
+        self.env["mail.activity"].invalidate_model()

@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
+        self.env["res.partner"]._crm_claim_from_documents(orders, "quotation")
         self.env["res.partner"]._crm_set_stage_from_documents(orders, "opportunity", "quotation")
         return orders
 
