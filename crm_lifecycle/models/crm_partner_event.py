@@ -59,7 +59,8 @@ class CrmPartnerEvent(models.Model):
             label = labels.get(event.event_type, "")
             if event.to_stage_id:
                 label = f"{label}: {event.to_stage_id.name}"
-            event.display_name = f"{event.partner_id.display_name} - {label}"
+            # sudo: the customer's name only; a past owner keeps seeing the events they took part in
+            event.display_name = f"{event.partner_id.sudo().display_name} - {label}"
 
     def action_open_document(self):
         self.ensure_one()

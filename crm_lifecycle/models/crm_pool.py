@@ -231,7 +231,7 @@ class CrmPool(models.Model):
 
         ``partner_filter`` is an SQL condition on ``p`` (res_partner). Columns: ``id``,
         ``deadline`` (when the customer returns to the pool; NULL: never), ``rule`` (the rule
-        that sets it), ``rule_days``, ``followup`` (next follow-up date), ``warn_days``.
+        that sets it), ``rule_days``, ``followup`` (next follow-up date; NULL: no interval), ``warn_days``.
         The rules are the pool's, or those of the pool level of the customer's stage.
         """
         return SQL(
@@ -316,8 +316,10 @@ class CrmPool(models.Model):
                                WHEN rules.by_opportunity THEN days.opportunity_days
                                WHEN rules.by_deal THEN days.deal_days
                            END AS rule_days,
-                           (GREATEST(p.last_contact_date, days.since)
-                               + make_interval(days => COALESCE(days.followup_days, 0)))::date AS followup
+                           CASE WHEN days.followup_days IS NOT NULL
+                                THEN (GREATEST(p.last_contact_date, days.since)
+                                      + make_interval(days => days.followup_days))::date
+                           END AS followup
               ) sched
              WHERE p.crm_pool_state = 'owned' AND p.user_id IS NOT NULL
                AND p.lifecycle_stage_id IS NOT NULL AND p.id = p.commercial_partner_id

@@ -201,6 +201,11 @@ class ResPartner(models.Model):
                 vals.setdefault("lifecycle_stage_date", fields.Datetime.now())
             if vals.get("user_id"):
                 vals.setdefault("owner_since", fields.Datetime.now())
+            if vals.get("lifecycle_stage_id") and not vals.get("parent_id"):
+                # set before the record exists: its creator sees it through its pool or owner
+                vals.setdefault("crm_pool_state", "owned" if vals.get("user_id") else "pool")
+                if not vals.get("crm_pool_id"):
+                    vals["crm_pool_id"] = self._crm_pool_for_vals(vals).id
         partners = super().create(vals_list)
         managed = partners.filtered(
             lambda partner: partner.lifecycle_stage_id and partner.commercial_partner_id == partner
@@ -213,8 +218,8 @@ class ResPartner(models.Model):
                     for partner in managed
                 ]
             )
-        partners._crm_duplicate_check(dict(zip(partners.ids, bypass_reasons, strict=True)))
         partners._crm_init_ownership()
+        partners._crm_duplicate_check(dict(zip(partners.ids, bypass_reasons, strict=True)))
         return partners
 
     def write(self, vals):
@@ -399,7 +404,7 @@ class ResPartner(models.Model):
         )
         # events are the audit trail: written even when the user may not create them by hand
         self.env["crm.partner.event"].sudo().create(events)
-        to_move._crm_init_ownership()
+        to_move.sudo().filtered(lambda partner: not partner.crm_pool_id)._crm_init_ownership()
         self._crm_refresh_schedule(partners=to_move)
         return to_move
 
@@ -797,9 +802,8 @@ class ResPartner(models.Model):
         if not partners:
             return []
         partners._crm_lock_rows()
-        warnings = partners.filtered(lambda partner: partner.crm_pool_state == "pool")._crm_limit_messages(
-            user
-        )
+        # a transfer from a colleague counts against the new owner's limits as a pool customer does
+        warnings = partners._crm_limit_messages(user)
         if warnings:
             reason = "\n".join(filter(None, [reason, self.env._("Over the pool limits:")] + warnings))
         for owner, owned in partners.grouped("user_id").items():
@@ -926,38 +930,43 @@ class ResPartner(models.Model):
         ]
         return "\n".join(lines)
 
+    @api.model
+    def _crm_pool_for_vals(self, vals):
+        """The pool of a new customer: its team's (given, or its salesperson's), else the default."""
+        team = self.env["crm.team"].browse(vals.get("crm_team_id"))
+        if not team and vals.get("user_id"):
+            team = self.env["res.users"].sudo().browse(vals["user_id"]).sale_team_id
+        company = self.env["res.company"].browse(vals.get("company_id")) or None
+        return self.env["crm.pool"]._get_for_team(team, company)
+
     def _crm_init_ownership(self):
-        """Followed commercial entities entering the CRM flow get their pool and ownership state."""
-        newcomers = self.filtered(
-            lambda partner: (
-                partner.lifecycle_stage_id
-                and partner.commercial_partner_id == partner
-                and not partner.crm_pool_state
-            )
+        """Followed commercial entities entering the CRM flow (``self``) get their pool and
+        ownership state; those entering with a salesperson are owned from now on."""
+        # sudo: bookkeeping of customers the user was allowed to create or move; a new customer
+        # is not visible to its creator until it has a pool or an owner
+        entering = self.sudo().filtered(
+            lambda partner: partner.lifecycle_stage_id and partner.commercial_partner_id == partner
         )
-        if not newcomers:
+        if not entering:
             return
         Pool = self.env["crm.pool"]
         now = fields.Datetime.now()
         groups = {}
-        for partner in newcomers:
+        for partner in entering:
             pool = partner.crm_pool_id or Pool._get_for_team(partner.crm_team_id, partner.company_id or None)
             state = "owned" if partner.user_id else "pool"
-            groups.setdefault((pool, state), self.browse())
+            groups.setdefault((pool, state), entering.browse())
             groups[(pool, state)] |= partner
         for (pool, state), partners in groups.items():
             vals = {"crm_pool_id": pool.id, "crm_pool_state": state}
             if state == "owned":
                 vals["owner_since"] = now
-            # sudo: bookkeeping of a customer the user was allowed to create or move
-            partners.with_context(crm_pool_write=True).sudo().write(vals)
-        owned = newcomers.filtered("user_id")
+            partners.with_context(crm_pool_write=True).write(vals)
+        owned = entering.filtered("user_id")
         if owned:
             self.env["crm.partner.event"].sudo().create(
                 [
-                    dict(
-                        self._crm_event_base_vals(partner, "assign", "manual"), to_user_id=partner.user_id.id
-                    )
+                    dict(self._crm_event_base_vals(partner, "assign", "manual"), to_user_id=partner.user_id.id)
                     for partner in owned
                 ]
             )
@@ -1214,7 +1223,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _crm_warn_batch(self, ids, now, texts):
-        """Give owners one activity per cycle for the customers of ``ids`` about to return to the pool."""
+        """Give owners one activity (and the timeline a warning event) per cycle for the customers
+        of ``ids`` about to return to the pool."""
         warning_type = self.env.ref("crm_lifecycle.mail_activity_type_crm_release_warning")
         date_text = SQL("to_char(p.ownership_deadline, 'YYYY-MM-DD')")
         reason = self._crm_reason_sql(texts, SQL("p.crm_release_rule"), SQL("p.crm_release_days"))
@@ -1230,9 +1240,17 @@ class ResPartner(models.Model):
                        AND p.ownership_deadline - make_interval(days => pool.warn_days) <= %(now)s
                        AND pool.warn_days > 0
                        AND (p.crm_warned_date IS NULL OR p.crm_warned_date < p.owner_since)
-                 RETURNING p.id, p.name, p.user_id, p.ownership_deadline,
+                 RETURNING p.id, p.name, p.user_id, p.ownership_deadline, p.company_id, p.crm_pool_id,
                            replace(%(summary)s, '{date}', %(date_text)s) AS summary,
                            replace(replace(%(note)s, '{date}', %(date_text)s), '{reason}', %(reason)s) AS note
+                ), events AS (
+                    INSERT INTO crm_partner_event
+                           (partner_id, event_type, date, user_id, from_user_id, reason, trigger,
+                            company_id, pool_id, create_uid, write_uid, create_date, write_date)
+                    SELECT warned.id, 'warning', %(now)s, %(uid)s, warned.user_id, warned.note, 'timeout',
+                           COALESCE(warned.company_id, %(company)s), warned.crm_pool_id,
+                           %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FROM warned
                 )
                 INSERT INTO mail_activity
                        (res_model_id, res_model, res_id, res_name, activity_type_id, summary, note,
@@ -1254,6 +1272,7 @@ class ResPartner(models.Model):
                 model_id=self.env["ir.model"]._get_id("res.partner"),
                 type=warning_type.id,
                 uid=self.env.uid,
+                company=self.env.company.id,
             )
         )
 
