@@ -37,6 +37,16 @@ number) is derived from the record's global index through fixed permutations:
 generated companies never share them, except the deliberate duplicates
 (``--duplicate-share``).
 
+Ownership (when crm_lifecycle has its pools): the partners belong to the company's
+default pool, owned (``--owned-share``, by default a share by stage) or in the pool,
+most of the latter released from a previous owner (``--released-share``). The dates
+follow the rules of that pool, read from the database: owners contacted and claimed
+their customers recently enough to be neither warned nor released, except the expired
+ones, past every deadline: ``--expired-share`` of the owned prospects, or exactly
+``--expired N`` of them, which the release cron
+(``res.partner._cron_crm_release_expired``) returns to the pool. The schedule the cron
+reads (deadline, rule, next follow-up) is written as the addon computes it.
+
 Re-runs add records: each generated partner carries the marker
 ``ref = <prefix>-<index>`` and a new run continues after the highest index
 found in the database, whatever the prefix.
@@ -100,6 +110,31 @@ HISTORY_DAYS = 5 * 365  # partners were created during the last five years
 FRESH_OWNER_DAYS = 25  # owners of prospects that are not expired claimed them this recently
 EXPIRED_OWNER_DAYS = (120, 720)  # ... and expired ones that long ago, without contact since
 ARCHIVED_SHARE = 0.02
+# Ownership rules of the pool the dates are placed against, in days (0: rule off): those of
+# the database's default pool (``crm.pool``, with its levels by stage), else these, the
+# defaults of a new pool.
+DEFAULT_POOL_RULES = {
+    "no_contact_days": 30,
+    "no_opportunity_days": 60,
+    "no_deal_days": 180,
+    "protection_days": 7,
+    "warn_days": 3,
+    "followup_days": 14,
+    "levels": {},  # {stage code: {rule: days or None (the pool's)}}
+    "stage_followup_days": {},  # {stage code: days}: the stage's follow-up interval
+}
+LEVEL_RULES = ("no_contact_days", "no_opportunity_days", "no_deal_days", "followup_days")
+# Days kept between a date and any deadline, so that the hour the release cron runs at
+# (and the clock moving on after the generation) never decides who is released.
+RULE_MARGIN_DAYS = 2
+NEVER_CONTACTED_SHARE = 0.15  # owners who claimed recently and have not called yet
+RELEASED_SHARE = 0.6  # customers in the pool that had an owner before, released by a rule
+# The reasons the release cron writes (crm_lifecycle/models/res_partner.py), in English.
+RELEASE_REASONS = {
+    "no_contact": "No contact for {days} days.",
+    "no_opportunity": "No open opportunity or quotation {days} days after the claim.",
+    "no_deal": "No confirmed order or posted invoice {days} days after the claim.",
+}
 ANALYZED_TABLES = ("res_partner", "crm_partner_event")  # planner statistics refreshed at the end
 
 # ---------------------------------------------------------------------------
@@ -659,28 +694,184 @@ def _duplicate_identity(original, rng):
     return spec
 
 
-def _dates(spec, rng, now, expired_share):
-    """Creation, stage and ownership dates (naive UTC datetimes)."""
+def _days(value):
+    return datetime.timedelta(days=value)
+
+
+def pool_limits(rules=None):
+    """{stage code: the day limits a partner of that stage lives under}, from a pool's ``rules``.
+
+    As the addon's schedule (``crm.pool._schedule_query``) reads them: a rule of the
+    stage's pool level when the level sets it (0 included), else the pool's; the
+    follow-up interval of the level, else of the stage, else of the pool. Derived:
+    ``contact_window`` (a safe owner contacted the customer at most this many days ago),
+    ``claim_window`` (... and claimed it at most this many days ago) and
+    ``expired_after`` (an expired owner claimed it, and last contacted it, longer ago
+    than this); None where no rule applies.
+    """
+    rules = rules or DEFAULT_POOL_RULES
+    protection = rules.get("protection_days") or 0
+    keep = (rules.get("warn_days") or 0) + RULE_MARGIN_DAYS  # out of the warning period too
+    limits = {}
+    for stage in STAGE_SHARES:
+        level = (rules.get("levels") or {}).get(stage) or {}
+        contact, opportunity, deal = (
+            (level[name] if level.get(name) is not None else rules.get(name)) or 0 for name in LEVEL_RULES[:3]
+        )
+        followups = (level.get("followup_days"), (rules.get("stage_followup_days") or {}).get(stage))
+        claim = min([value for value in (opportunity, deal) if value > 0], default=None)
+        first = min([value for value in (contact, opportunity, deal) if value > 0], default=None)
+        limits[stage] = {
+            "contact": contact,
+            "opportunity": opportunity,
+            "deal": deal,
+            "protection": protection,
+            "followup": next((value for value in (*followups, rules.get("followup_days")) if value), None),
+            "contact_window": max(contact - keep, 0) if contact else None,
+            "claim_window": max(claim - keep, 0) if claim else None,
+            "expired_after": first + protection + RULE_MARGIN_DAYS if first else None,
+            "stale_after": (contact if contact else first or 0) + protection + RULE_MARGIN_DAYS,
+        }
+    return limits
+
+
+def _expiry_floor(limits, stage):
+    """Days since the claim of an expired owner at least: months, and past every deadline."""
+    after = limits[stage]["expired_after"]
+    return None if after is None else max(EXPIRED_OWNER_DAYS[0], after)
+
+
+def _dates(spec, rng, now, expired_share, limits):
+    """Creation, stage and ownership dates (naive UTC datetimes).
+
+    Owners that are not expired claimed the partner recently enough for no release rule
+    of ``limits`` to be near (they would be warned, then released, otherwise).
+    """
     age = HISTORY_DAYS * (1.0 - math.sqrt(rng.random()))  # more recent partners than old ones
     created = (now - datetime.timedelta(days=age, seconds=rng.randrange(86400))).replace(microsecond=0)
     stage = spec["stage"]
+    claim_window = limits[stage]["claim_window"]
+    floor = _expiry_floor(limits, stage)
     expired = False
     if not spec["owned"]:
         owner_since = None
     elif stage in ("customer", "invalid"):
-        owner_since = created + (now - created) * rng.random() * 0.5
-    elif rng.random() < expired_share and age > EXPIRED_OWNER_DAYS[0]:
+        if claim_window is None:  # no rule counted from the claim: owners of long standing
+            owner_since = created + (now - created) * rng.random() * 0.5
+        else:
+            owner_since = now - _days(rng.random() * min(claim_window, age))
+    elif rng.random() < expired_share and floor is not None and age > floor:
         expired = True
-        days = rng.uniform(EXPIRED_OWNER_DAYS[0], min(EXPIRED_OWNER_DAYS[1], age))
-        owner_since = now - datetime.timedelta(days=days)
+        owner_since = now - _days(rng.uniform(floor, max(floor, min(EXPIRED_OWNER_DAYS[1], age))))
     else:
-        owner_since = now - datetime.timedelta(days=rng.uniform(0, min(FRESH_OWNER_DAYS, age)))
+        window = min(FRESH_OWNER_DAYS, age, claim_window if claim_window is not None else age)
+        owner_since = now - _days(rng.uniform(0, window))
     # the stage was reached after the creation (and for an expired owner, before the claim)
     latest = owner_since if expired else now
     stage_date = created + (latest - created) * (0.3 + 0.7 * rng.random()) if stage != "pool" else created
     stage_date = stage_date.replace(microsecond=0)
     owner_since = owner_since.replace(microsecond=0) if owner_since else None
     spec.update(create_date=created, owner_since=owner_since, stage_date=stage_date, expired=expired)
+
+
+class ExpiredCountError(ValueError):
+    """More expired owners asked for than the partners generated can hold."""
+
+
+def _expire(specs, quota, rng, now, limits):
+    """Make exactly ``quota`` of ``specs`` expired owners: old enough owned prospects, drawn
+    at random, whose claim moves back past every deadline (their stage date with it)."""
+    candidates = []
+    for spec in specs:
+        floor = _expiry_floor(limits, spec["stage"])
+        if spec["owned"] and spec["stage"] in STAGE_ORDER[:-1] and floor is not None:
+            if (now - spec["create_date"]).total_seconds() / 86400 > floor + 1:
+                candidates.append((spec, floor))
+    if quota > len(candidates):
+        first, last = specs[0]["index"], specs[-1]["index"]
+        raise ExpiredCountError(
+            f"{quota} expired owners asked among partners {first}..{last}, which have only "
+            f"{len(candidates)} owned prospects claimable long enough ago: ask for fewer."
+        )
+    for spec, floor in sorted(rng.sample(candidates, quota), key=lambda item: item[0]["index"]):
+        created = spec["create_date"]
+        age = (now - created).total_seconds() / 86400
+        owner_since = (now - _days(rng.uniform(floor, max(floor, min(EXPIRED_OWNER_DAYS[1], age))))).replace(
+            microsecond=0
+        )
+        if spec["stage"] != "pool":  # reached before the claim, at the same place in between
+            fraction = (spec["stage_date"] - created) / (now - created)
+            spec["stage_date"] = (created + (owner_since - created) * fraction).replace(microsecond=0)
+        spec.update(owner_since=owner_since, expired=True)
+
+
+def _ownership(spec, rng, now, limits, owner_slots, owner_cumulative, released_share):
+    """Contact and pool dates: owners contacted their customers lately (the expired ones
+    long ago, or never); most customers in the pool had an owner, released by a rule.
+
+    Draws four numbers whatever the partner, so that a continued run stays stable.
+    """
+    draws = [rng.random() for _ in range(4)]
+    limit = limits[spec["stage"]]
+    values = dict(
+        pool_state="owned" if spec["owned"] else "pool",
+        last_contact_date=None,
+        previous_owner=None,
+        released_date=None,
+        release_reason=None,
+    )
+    if spec["owned"]:
+        claimed = (now - spec["owner_since"]).total_seconds() / 86400
+        if spec["expired"]:
+            stale = limit["stale_after"]
+            if draws[0] >= 0.5 and stale < claimed:  # the others never called
+                values["last_contact_date"] = now - _days(stale + (claimed - stale) * draws[1])
+        else:
+            window = claimed if limit["contact_window"] is None else min(claimed, limit["contact_window"])
+            if not (draws[0] < NEVER_CONTACTED_SHARE and claimed <= window):
+                values["last_contact_date"] = now - _days(window * draws[1])
+    elif owner_slots and draws[0] < released_share:
+        created = spec["create_date"]
+        released = created + (now - created) * draws[1]
+        rule = next((name for name in ("contact", "opportunity", "deal") if limit[name]), None)
+        reason = RELEASE_REASONS[f"no_{rule}"].format(days=limit[rule]) if rule else None
+        last_contact = released - _days((limit[rule] if rule else 0) + 30 * draws[2])
+        values.update(
+            previous_owner=owner_slots[
+                min(bisect.bisect(owner_cumulative, draws[3] * owner_cumulative[-1]), len(owner_slots) - 1)
+            ],
+            released_date=released.replace(microsecond=0),
+            release_reason=reason,
+            last_contact_date=last_contact if last_contact > created else None,
+        )
+    if values["last_contact_date"]:
+        values["last_contact_date"] = values["last_contact_date"].replace(microsecond=0)
+    spec.update(values)
+    deadline, rule, days, followup = schedule(spec, limits)
+    spec.update(deadline=deadline, release_rule=rule, release_days=days, followup_date=followup)
+
+
+def schedule(spec, limits):
+    """(deadline, rule, rule days, next follow-up date) of an owned partner, as the addon's
+    schedule computes them for a partner without documents (no deal, no opportunity) and
+    not locked; all None for a partner in the pool. The release cron releases the
+    partner once the deadline has passed."""
+    if spec["pool_state"] != "owned":
+        return None, None, None, None
+    limit = limits[spec["stage"]]
+    since = spec["owner_since"] or spec["create_date"]
+    last = max(spec["last_contact_date"] or since, since)
+    rules = [
+        (start + _days(limit[name]), f"no_{name}", limit[name])
+        for name, start in (("contact", last), ("opportunity", since), ("deal", since))
+        if limit[name] > 0
+    ]
+    followup = (last + _days(limit["followup"] or 0)).date()
+    if not rules:
+        return None, None, None, followup
+    first = min(date for date, _rule, _days_ in rules)
+    rule, days = next((name, days) for date, name, days in rules if date == first)
+    return max(first, since + _days(limit["protection"])), rule, days, followup
 
 
 def _history(spec, rng):
@@ -697,14 +888,61 @@ def _history(spec, rng):
     return [code for code in path if code not in inner]
 
 
-def partner_specs(seed, start, count, duplicate_share=0.02, expired_share=0.1, now=None, owners=8):
+def chunk_segments(start, count):
+    """[(first index, count)] of the indices ``start`` .. ``start + count - 1``, cut at the
+    chunks: the unit of the random streams, of the COPYs and of the transactions."""
+    segments = []
+    position, end = start, start + count
+    while position < end:
+        size = min(CHUNK_SIZE - position % CHUNK_SIZE, end - position)
+        segments.append((position, size))
+        position += size
+    return segments
+
+
+def split_count(total, sizes):
+    """``total`` split over parts of ``sizes`` in proportion, as integers adding up to ``total``."""
+    whole = sum(sizes)
+    quotas, before, running = [], 0, 0
+    for size in sizes:
+        running += size
+        upto = total * running // whole if whole else 0
+        quotas.append(upto - before)
+        before = upto
+    return quotas
+
+
+def partner_specs(
+    seed,
+    start,
+    count,
+    duplicate_share=0.02,
+    expired_share=0.1,
+    now=None,
+    owners=8,
+    expired_count=None,
+    owned_share=None,
+    released_share=RELEASED_SHARE,
+    rules=None,
+):
     """The partners of global indices ``start`` .. ``start + count - 1``, as dicts.
 
     Pure and deterministic: the same arguments give the same partners. Each spec
     holds the company's identity (``name``, ``email``, ``phone``, ``vat``,
     ``country_code``, ``city``...), its lifecycle (``stage``, ``history``),
-    ``owner`` (an index in a list of ``owners`` salespeople, or None), dates, and
-    ``duplicate_of`` (the index of the partner it duplicates, or None).
+    ``owner`` (an index in a list of ``owners`` salespeople, or None), dates,
+    ``duplicate_of`` (the index of the partner it duplicates, or None), and its
+    ownership under the pool ``rules`` (default :data:`DEFAULT_POOL_RULES`):
+    ``pool_state``, ``last_contact_date``, ``previous_owner`` (an index, like
+    ``owner``), ``released_date``, ``release_reason``, ``expired`` (past its
+    release deadline), ``deadline``, ``release_rule``, ``release_days``,
+    ``followup_date``.
+
+    ``expired_share`` of the owned prospects old enough are expired, or, when
+    ``expired_count`` is given, exactly that many of the partners asked for (spread
+    over the chunks in proportion to their size). ``owned_share`` replaces the share
+    of owned partners of every stage (:data:`OWNED_SHARES`); ``released_share`` of
+    the partners in the pool had an owner before.
 
     Duplicates copy a partner generated earlier in the same chunk, so a chunk is
     self-contained.
@@ -712,15 +950,22 @@ def partner_specs(seed, start, count, duplicate_share=0.02, expired_share=0.1, n
     if start < 0 or start + count > INDEX_LIMIT:
         raise ValueError(f"Partner indices must stay below {INDEX_LIMIT}.")
     now = now or datetime.datetime(2025, 1, 1)
+    limits = pool_limits(rules)
     owner_weights = [1.0 / (rank + 1) ** 0.5 for rank in range(owners)]  # some sell more than others
     owner_cumulative = list(itertools.accumulate(owner_weights))
     owner_slots = list(range(owners))
+    segments = chunk_segments(start, count)
+    quotas = [None] * len(segments)
+    if expired_count is not None:
+        quotas = split_count(expired_count, [size for _first, size in segments])
+        expired_share = 0.0  # the same draws, none expired by chance
     specs = []
-    for chunk_start in range(start - start % CHUNK_SIZE, start + count, CHUNK_SIZE):
+    for (first, size), quota in zip(segments, quotas, strict=True):
+        chunk_start = first - first % CHUNK_SIZE
         rng = make_rng(seed, "partners", chunk_start)
         originals = []
         chunk = []
-        for index in range(chunk_start, min(chunk_start + CHUNK_SIZE, start + count)):
+        for index in range(chunk_start, first + size):
             # draw for every index of the chunk so that a run continuing mid-chunk is stable
             if originals and rng.random() < duplicate_share:
                 original = rng.choice(originals)
@@ -732,25 +977,30 @@ def partner_specs(seed, start, count, duplicate_share=0.02, expired_share=0.1, n
                 originals.append(spec)
             spec["index"] = index
             spec["stage"] = _pick(rng, STAGE_CODES, STAGE_CUMULATIVE)
-            spec["owned"] = owners > 0 and rng.random() < OWNED_SHARES[spec["stage"]]
+            share = OWNED_SHARES[spec["stage"]] if owned_share is None else owned_share
+            spec["owned"] = owners > 0 and rng.random() < share
             spec["owner"] = _pick(rng, owner_slots, owner_cumulative) if spec["owned"] else None
             spec["active"] = rng.random() >= ARCHIVED_SHARE
-            _dates(spec, rng, now, expired_share)
+            _dates(spec, rng, now, expired_share, limits)
             spec["history"] = _history(spec, rng)
-            if index >= start:
-                chunk.append(spec)
-        specs.extend(chunk)
+            chunk.append(spec)
+        if quota is not None:
+            _expire(chunk[first - chunk_start :], quota, make_rng(seed, "expired", first), now, limits)
+        ownership_rng = make_rng(seed, "ownership", chunk_start)
+        for spec in chunk:
+            _ownership(spec, ownership_rng, now, limits, owner_slots, owner_cumulative, released_share)
+        specs.extend(chunk[first - chunk_start :])
     return specs
 
 
-def iter_partner_chunks(seed, start, count, **options):
-    """``partner_specs`` a chunk at a time, for bounded memory."""
-    end = start + count
-    position = start
-    while position < end:
-        size = min(CHUNK_SIZE - position % CHUNK_SIZE, end - position)
-        yield partner_specs(seed, position, size, **options)
-        position += size
+def iter_partner_chunks(seed, start, count, expired_count=None, **options):
+    """``partner_specs`` a chunk at a time, for bounded memory (the same partners)."""
+    segments = chunk_segments(start, count)
+    quotas = [None] * len(segments)
+    if expired_count is not None:
+        quotas = split_count(expired_count, [size for _first, size in segments])
+    for (first, size), quota in zip(segments, quotas, strict=True):
+        yield partner_specs(seed, first, size, expired_count=quota, **options)
 
 
 # ---------------------------------------------------------------------------
@@ -1058,6 +1308,39 @@ PARTNER_COLUMNS = (
     "owner_since",
     *KEY_COLUMNS,
 )
+# Ownership columns (crm_lifecycle's pools), written after PARTNER_COLUMNS when the database
+# has them: the schedule the release cron reads is written too, as the addon computes it.
+OWNERSHIP_COLUMNS = (
+    "crm_pool_state",
+    "crm_pool_id",
+    "crm_locked",
+    "last_contact_date",
+    "previous_owner_id",
+    "crm_released_date",
+    "crm_release_reason",
+    "ownership_deadline",
+    "crm_release_rule",
+    "crm_release_days",
+    "next_followup_date",
+)
+# The ownership timeline: an assignment for each owned partner, a release for each partner
+# given back to the pool.
+OWNERSHIP_EVENT_COLUMNS = (
+    "partner_id",
+    "event_type",
+    "date",
+    "user_id",
+    "from_user_id",
+    "to_user_id",
+    "reason",
+    "trigger",
+    "company_id",
+    "pool_id",
+    "create_date",
+    "write_date",
+    "create_uid",
+    "write_uid",
+)
 # What the ORM writes on a new company partner; only the columns that exist are written.
 PARTNER_CONSTANTS = {
     "is_company": True,
@@ -1093,18 +1376,21 @@ def partner_rows(job):
     Runs in a worker process while the main one writes the previous chunk.
     ``job`` holds the chunk (``seed``, ``start``, ``count``, ``options``) and what
     the database told (``stages``, ``countries``, ``langs``, ``owners``, ``admin``,
-    ``company``, ``prefix``, ``constants``: the COPY text of the constant columns).
+    ``company``, ``prefix``, ``constants``: the COPY text of the constant columns;
+    ``pool``: the id of the default pool when the ownership columns are written, else None).
 
-    :return: ``(partner_lines, event_lines)``: a partner line lacks its two leading
-        ids; an event line is ``(position of its partner in the chunk, text after
-        the partner id)``
+    :return: ``(partner_lines, event_lines, ownership_event_lines)``: a partner line
+        lacks its two leading ids; an event line is ``(position of its partner in the
+        chunk, text after the partner id)``, in the columns ``EVENT_COLUMNS``, or
+        ``OWNERSHIP_EVENT_COLUMNS`` for the ownership ones
     """
     normalize = load_normalize()
     stages, countries, owners = job["stages"], job["countries"], job["owners"]
     admin, company, prefix, langs = job["admin"], job["company"], job["prefix"], job["langs"]
-    constants = job["constants"]
+    constants, pool = job["constants"], job.get("pool")
     partner_lines = []
     event_lines = []
+    ownership_event_lines = []
     specs = partner_specs(job["seed"], job["start"], job["count"], **job["options"])
     for position, spec in enumerate(specs):
         user_id, team_id = owners[spec["owner"]] if spec["owner"] is not None else (None, None)
@@ -1129,16 +1415,53 @@ def partner_rows(job):
             spec["active"],
             1 if spec["stage"] == "customer" else 0,
             spec["create_date"],
-            max(spec["stage_date"], spec["owner_since"] or spec["create_date"]),
+            max(spec["stage_date"], spec["owner_since"] or spec["released_date"] or spec["create_date"]),
             stages[spec["stage"]],
             spec["stage_date"],
             spec["owner_since"],
             *keys.values(),
         )
+        if pool:
+            values += _ownership_values(spec, owners, pool)
+            for event in _ownership_events(spec, owners, admin, company, pool):
+                ownership_event_lines.append((position, event))
         partner_lines.append("\t".join([copy_text(value) for value in values]) + constants)
         for event in _stage_events(spec, stages, user_id or admin, admin, company):
             event_lines.append((position, event))
-    return partner_lines, event_lines
+    return partner_lines, event_lines, ownership_event_lines
+
+
+def _ownership_values(spec, owners, pool):
+    """The values of ``OWNERSHIP_COLUMNS`` of a partner spec."""
+    previous = owners[spec["previous_owner"]][0] if spec["previous_owner"] is not None else None
+    return (
+        spec["pool_state"],
+        pool,
+        False,
+        spec["last_contact_date"],
+        previous,
+        spec["released_date"],
+        spec["release_reason"],
+        spec["deadline"],
+        spec["release_rule"],
+        spec["release_days"],
+        spec["followup_date"],
+    )
+
+
+def _ownership_events(spec, owners, admin, company, pool):
+    """The COPY lines (after the partner id, in ``OWNERSHIP_EVENT_COLUMNS``) of the ownership
+    timeline: the assignment to the owner, or the release of the previous owner by a rule."""
+    if spec["owner"] is not None:
+        date = spec["owner_since"]
+        values = ("assign", date, admin, None, owners[spec["owner"]][0], None, "import")
+    elif spec["released_date"]:
+        date = spec["released_date"]
+        previous = owners[spec["previous_owner"]][0]
+        values = ("release", date, admin, previous, None, spec["release_reason"], "timeout")
+    else:
+        return
+    yield "\t".join(copy_text(value) for value in (*values, company, pool, date, date, admin, admin))
 
 
 def _stage_events(spec, stages, user_id, admin, company):
@@ -1178,8 +1501,52 @@ def next_partner_index(db):
     return (rows[0][0] + 1) if rows and rows[0][0] is not None else 0
 
 
+def load_pool_rules(db, company):
+    """(id, rules) of the default pool of ``company``, whose rules the ownership dates follow:
+    its day limits, its levels by stage and the stages' follow-up intervals.
+
+    (None, None) when the database has no pools (crm_lifecycle before its ownership part).
+    """
+    partner_columns = db.columns("res_partner")
+    if "crm_pool_state" not in partner_columns:
+        return None, None
+    missing = [column for column in OWNERSHIP_COLUMNS if column not in partner_columns]
+    missing += [
+        f"crm_partner_event.{column}"
+        for column in OWNERSHIP_EVENT_COLUMNS
+        if column not in db.columns("crm_partner_event")
+    ]
+    if missing:
+        raise SystemExit(f"The database lacks the columns {', '.join(missing)}: is crm_lifecycle up to date?")
+    names = ("no_contact_days", "no_opportunity_days", "no_deal_days", "protection_days", "warn_days")
+    rows = db.fetchall(
+        f"SELECT id, {', '.join(names)}, followup_days FROM crm_pool"
+        " WHERE company_id = %s AND is_default ORDER BY active DESC, id LIMIT 1",
+        (company,),
+    )
+    if not rows:
+        raise SystemExit("The company has no default customer pool: update crm_lifecycle (-u).")
+    pool_id, *days = rows[0]
+    rules = dict(zip((*names, "followup_days"), days, strict=True))
+    rules["levels"] = {}
+    for code, *level in db.fetchall(
+        f"SELECT s.code, {', '.join(f'l.{name}' for name in LEVEL_RULES)}"
+        "  FROM crm_pool_level l JOIN crm_lifecycle_stage s ON s.id = l.lifecycle_stage_id"
+        " WHERE l.pool_id = %s ORDER BY l.sequence, l.id",
+        (pool_id,),
+    ):
+        rules["levels"].setdefault(code, dict(zip(LEVEL_RULES, level, strict=True)))
+    rules["stage_followup_days"] = {}
+    if "followup_days" in db.columns("crm_lifecycle_stage"):
+        rules["stage_followup_days"] = dict(
+            db.fetchall("SELECT code, followup_days FROM crm_lifecycle_stage")
+        )
+    return pool_id, rules
+
+
 def generate_partners(db, args, now, pool=None):
-    """COPY ``args.partners`` commercial partners and their stage timelines.
+    """COPY ``args.partners`` commercial partners, their stage timelines and, when the
+    database has pools, their ownership in the company's default pool.
 
     ``pool`` (a multiprocessing pool) builds the rows of the next chunk while this
     process writes the current one; without it, everything runs here.
@@ -1193,7 +1560,10 @@ def generate_partners(db, args, now, pool=None):
     constants = {key: value for key, value in PARTNER_CONSTANTS.items() if key in columns}
     admin = db.xmlid("base", "user_admin") or 2
     constants.update(create_uid=admin, write_uid=admin)
-    names = [*PARTNER_ID_COLUMNS, *PARTNER_COLUMNS, *constants]
+    company = db.xmlid("base", "main_company")
+    pool_id, rules = load_pool_rules(db, company)
+    ownership = OWNERSHIP_COLUMNS if pool_id else ()
+    names = [*PARTNER_ID_COLUMNS, *PARTNER_COLUMNS, *ownership, *constants]
     db.check_required("res_partner", names)
     db.check_required("crm_partner_event", EVENT_COLUMNS)
     stages = dict(db.fetchall("SELECT code, id FROM crm_lifecycle_stage WHERE active"))
@@ -1212,6 +1582,9 @@ def generate_partners(db, args, now, pool=None):
             "expired_share": args.expired_share,
             "now": now,
             "owners": len(owners),
+            "owned_share": args.owned_share,
+            "released_share": args.released_share,
+            "rules": rules,
         },
         "stages": stages,
         "countries": dict(
@@ -1220,26 +1593,31 @@ def generate_partners(db, args, now, pool=None):
         "langs": {row[0] for row in db.fetchall("SELECT code FROM res_lang WHERE active")},
         "owners": owners,
         "admin": admin,
-        "company": db.xmlid("base", "main_company"),
+        "company": company,
         "prefix": args.prefix,
         "constants": "".join("\t" + copy_text(value) for value in constants.values()),
+        "pool": pool_id,
     }
-    jobs = []
-    position = start
-    while position < start + args.partners:
-        size = min(CHUNK_SIZE - position % CHUNK_SIZE, start + args.partners - position)
-        jobs.append(dict(job, start=position, count=size))
-        position += size
+    segments = chunk_segments(start, args.partners)
+    quotas = [None] * len(segments)
+    if args.expired is not None:  # the same split as partner_specs makes over the same chunks
+        quotas = split_count(args.expired, [size for _first, size in segments])
+    jobs = [
+        dict(job, start=first, count=size, options=dict(job["options"], expired_count=quota))
+        for (first, size), quota in zip(segments, quotas, strict=True)
+    ]
+    expired = f"{args.expired} expired" if args.expired is not None else f"{args.expired_share:.0%} expired"
     say(
         f"{args.partners} partners from index {start} (marker {args.prefix}-NNNNNNNN), "
         f"{len(owners)} salespeople, seed {args.seed}"
+        + (f"; default pool {pool_id}, owned prospects {expired}" if pool_id else "; no pools")
     )
     db.bulk_mode()
     done = 0
     began = time.monotonic()
     writing = 0.0
     chunks = pipelined(pool, partner_rows, jobs) if pool else map(partner_rows, jobs)
-    for partner_lines, event_lines in chunks:
+    for partner_lines, event_lines, ownership_event_lines in chunks:
         clock = time.monotonic()
         ids = db.next_ids("res_partner", len(partner_lines))
         db.copy_lines(
@@ -1250,6 +1628,12 @@ def generate_partners(db, args, now, pool=None):
         db.copy_lines(
             "crm_partner_event", EVENT_COLUMNS, (f"{ids[pos]}\t{line}" for pos, line in event_lines)
         )
+        if ownership_event_lines:
+            db.copy_lines(
+                "crm_partner_event",
+                OWNERSHIP_EVENT_COLUMNS,
+                (f"{ids[pos]}\t{line}" for pos, line in ownership_event_lines),
+            )
         db.commit()
         writing += time.monotonic() - clock
         done += len(partner_lines)
@@ -1300,6 +1684,29 @@ def parse_args(argv=None):
         "due for release to the pool (default 0.1)",
     )
     parser.add_argument(
+        "--expired",
+        type=int,
+        default=None,
+        metavar="N",
+        help="exactly N owned prospects past the release deadline of the default pool's rules "
+        "(no contact for longer than its no_contact_days + protection_days), the other owners "
+        "safely within every limit; replaces --expired-share",
+    )
+    parser.add_argument(
+        "--owned-share",
+        type=share,
+        default=None,
+        help="share of the partners with an owner (default: by stage, from 45%% of the new "
+        "prospects to 97%% of the customers); the others are in the default pool",
+    )
+    parser.add_argument(
+        "--released-share",
+        type=share,
+        default=RELEASED_SHARE,
+        help=f"share of the partners in the pool that had an owner before, released by a rule "
+        f"(default {RELEASED_SHARE})",
+    )
+    parser.add_argument(
         "--salespeople",
         type=int,
         default=8,
@@ -1316,6 +1723,8 @@ def parse_args(argv=None):
         parser.error("--prefix takes letters, digits and underscores only")
     if args.partners < 0 or args.salespeople < 0:
         parser.error("--partners and --salespeople are counts: 0 or more")
+    if args.expired is not None and not 0 <= args.expired <= args.partners:
+        parser.error("--expired counts partners: between 0 and --partners")
     return args
 
 
@@ -1329,7 +1738,10 @@ def main(argv=None):
     pool = multiprocessing.get_context("fork").Pool(1) if (os.cpu_count() or 1) > 1 else None
     db = Database(args.config, args.database)
     try:
-        generate_partners(db, args, now, pool)
+        try:
+            generate_partners(db, args, now, pool)
+        except ExpiredCountError as exc:  # more expired owners asked than the partners allow
+            raise SystemExit(f"[generate] {exc}") from exc
         db.connection.autocommit = True
         for table in ANALYZED_TABLES:
             db.cr.execute(f"ANALYZE {table}")

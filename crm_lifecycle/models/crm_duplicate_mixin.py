@@ -549,7 +549,10 @@ class CrmDuplicateMixin(models.AbstractModel):
             for existing in self.env[model].sudo().browse(sorted(record_ids)):
                 summary = existing._crm_duplicate_summary()
                 owner = summary["owner"]
-                if not owner:
+                pool = summary.get("pool")
+                if not owner and pool and not self._crm_duplicate_pool_open(pool):
+                    status = "other"  # a pool of other teams: as closed as another salesperson's
+                elif not owner:
                     status = "pool"
                 elif owner == self.env.user and model == "res.partner":
                     status = "own"
@@ -585,6 +588,13 @@ class CrmDuplicateMixin(models.AbstractModel):
                 "%(name)s already exists in the pool, followed by nobody (stage: %(stage)s). Same %(keys)s.",
                 **values,
             )
+        if not summary["owner"] and summary.get("pool"):
+            return self.env._(
+                "%(name)s already exists in the pool %(pool)s, which is open to other sales teams "
+                "(stage: %(stage)s). Same %(keys)s.",
+                pool=summary["pool"].name,
+                **values,
+            )
         if summary["status"] == "own":
             return self.env._(
                 "%(name)s already exists: you follow it since %(date)s (stage: %(stage)s). Same %(keys)s.",
@@ -595,6 +605,11 @@ class CrmDuplicateMixin(models.AbstractModel):
             "Same %(keys)s.",
             **values,
         )
+
+    @api.model
+    def _crm_duplicate_pool_open(self, pool):
+        """Whether the current user sees the customers of ``pool`` (managers see every pool)."""
+        return self.env.user.has_group(MANAGER_GROUP) or pool._is_visible_to(self.env.user)
 
     @api.model
     def _crm_duplicate_kind_labels(self, kinds):

@@ -30,6 +30,12 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_talk_script_ids = scripts[lead]
 
+    def _compute_potential_lead_duplicates(self):
+        # sudo: Odoo looks for similar leads as administrator already (email, phone); the
+        # commercial entity of the customer is read the same way, as the customer may belong
+        # to another salesperson, whose customers the record rules hide
+        return super(CrmLead, self.sudo())._compute_potential_lead_duplicates()
+
     @api.model
     def _crm_duplicate_against_leads(self):
         # leads among themselves are Odoo's own deduplication (similar leads, merge)

@@ -10,18 +10,31 @@ class CrmPool(models.Model):
     def _demo_set_ownership_history(self, released=(), expiring=()):
         """Demo data: give the customers of the pools ``self`` an ownership past.
 
+        The followed customers of each pool's sales teams first move to that pool.
         ``released``: ``[partner_id, days_ago, reason, user_id]`` rows. The owner (``user_id``)
         released the customer with ``reason`` ``days_ago`` days ago; without ``user_id`` the
         customer's release rule did, and the reason is the rule's. The customer's earlier timeline is
         moved before the release.
-        ``expiring``: ``[partner_id, days_ago]`` rows. The owner claimed the customer ``days_ago``
-        days ago and never contacted it since, so its deadline comes near.
+        ``expiring``: ``[partner_id, claim_days_ago, contact_days_ago]`` rows. The owner claimed
+        the customer ``claim_days_ago`` days ago and was last in touch ``contact_days_ago`` days
+        ago (False: never since the claim), so its deadline comes near.
 
         The schedules of the pools are refreshed, and the owners of customers in the warning
         window get their warning activity.
         """
         Partner = self.env["res.partner"]
         now = fields.Datetime.now()
+        for pool in self:
+            customers = Partner.search(
+                [
+                    ("crm_team_id", "in", pool.team_ids.ids),
+                    ("lifecycle_stage_id", "!=", False),
+                    ("parent_id", "=", False),
+                ]
+            )
+            customers.with_context(tracking_disable=True).write({"crm_pool_id": pool.id})
+        # the schedule was refreshed in SQL: read the rules of the new pools
+        Partner.invalidate_model()
         texts = Partner._crm_release_texts()
         for partner_id, __, reason, user_id in released:
             partner = Partner.browse(partner_id)
@@ -41,10 +54,12 @@ class CrmPool(models.Model):
                 SQL(
                     """
                     WITH claims AS (
-                        SELECT UNNEST(%(ids)s::int[]) AS id, UNNEST(%(dates)s::timestamp[]) AS date
+                        SELECT UNNEST(%(ids)s::int[]) AS id, UNNEST(%(dates)s::timestamp[]) AS date,
+                               UNNEST(%(contacts)s::timestamp[]) AS contact
                     ), partners AS (
                         UPDATE res_partner p
-                           SET owner_since = claims.date, last_contact_date = NULL, crm_warned_date = NULL
+                           SET owner_since = claims.date, last_contact_date = claims.contact,
+                               crm_warned_date = NULL
                           FROM claims
                          WHERE p.id = claims.id
                     )
@@ -55,6 +70,7 @@ class CrmPool(models.Model):
                     """,
                     ids=[row[0] for row in expiring],
                     dates=[now - timedelta(days=row[1]) for row in expiring],
+                    contacts=[now - timedelta(days=row[2]) if row[2] else None for row in expiring],
                 )
             )
         Partner.invalidate_model()

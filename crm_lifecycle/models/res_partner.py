@@ -479,6 +479,7 @@ class ResPartner(models.Model):
             "owner": self.user_id,
             "since": self.owner_since or self.create_date,
             "stage": self.lifecycle_stage_id.name,
+            "pool": self.crm_pool_id,
         }
 
     # ------------------------------------------------------------------
@@ -897,8 +898,10 @@ class ResPartner(models.Model):
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):
+                # a lost race is expected, not a bad query: no error in the log
                 self.env.cr.execute(
-                    SQL("SELECT id FROM res_partner WHERE id IN %s FOR UPDATE", tuple(self.ids))
+                    SQL("SELECT id FROM res_partner WHERE id IN %s FOR UPDATE", tuple(self.ids)),
+                    log_exceptions=False,
                 )
         except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
             raise UserError(self._crm_taken_message()) from None
@@ -966,7 +969,9 @@ class ResPartner(models.Model):
         if owned:
             self.env["crm.partner.event"].sudo().create(
                 [
-                    dict(self._crm_event_base_vals(partner, "assign", "manual"), to_user_id=partner.user_id.id)
+                    dict(
+                        self._crm_event_base_vals(partner, "assign", "manual"), to_user_id=partner.user_id.id
+                    )
                     for partner in owned
                 ]
             )
@@ -986,6 +991,7 @@ class ResPartner(models.Model):
                 ("res_model", "=", "res.partner"),
                 ("res_id", "in", self.ids),
                 ("activity_type_id", "in", types.ids),
+                ("id", "not in", self.env.context.get("crm_activities_done", [])),
             ]
         ).unlink()
 

@@ -37,6 +37,11 @@ class SaleOrder(models.Model):
         self._crm_cost_guard_log_override(let_through, "confirm")
         return result
 
+    def _get_lang(self):
+        # sudo: the customer's language only; the customer may belong to another salesperson,
+        # whose customers the record rules hide, while this order is the user's to see
+        return super(SaleOrder, self.sudo())._get_lang()
+
     # ------------------------------------------------------------------
     # Quotation cost guard
     # ------------------------------------------------------------------

@@ -5,3 +5,9 @@ from . import test_talk_script
 from . import test_cost_guard
 from . import test_normalize
 from . import test_duplicate
+from . import test_pool_access
+from . import test_pool_claim
+from . import test_pool_release
+from . import test_pool_concurrency
+from . import test_pool_ui
+from . import test_pool_tour
