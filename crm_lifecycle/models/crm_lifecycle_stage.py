@@ -47,6 +47,24 @@ class CrmLifecycleStage(models.Model):
         for stage in self:
             stage.partner_count = counts.get(stage, 0)
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "followup_days" in vals:
+            # the follow-up dates of the stage's owned customers move at once
+            owned = (
+                self.env["res.partner"]
+                .sudo()
+                .search(
+                    [
+                        ("lifecycle_stage_id", "in", self.ids),
+                        ("crm_pool_state", "=", "owned"),
+                        ("parent_id", "=", False),
+                    ]
+                )
+            )
+            self.env["res.partner"]._crm_refresh_schedule(partners=owned)
+        return result
+
     @api.model
     def _get_by_code(self, code):
         """The active stage of that code; a clear error when a consultant removed it."""

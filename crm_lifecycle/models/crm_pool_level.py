@@ -12,9 +12,31 @@ class CrmPoolLevel(models.Model):
     company_id = fields.Many2one(related="pool_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     lifecycle_stage_id = fields.Many2one("crm.lifecycle.stage", required=True, ondelete="cascade")
-    no_contact_days = fields.Integer(string="Release Without Contact (Days)", help="0: never.")
-    no_opportunity_days = fields.Integer(string="Release Without Opportunity (Days)", help="0: never.")
-    no_deal_days = fields.Integer(string="Release Without Deal (Days)", help="0: never.")
+    # a new level starts from its pool's days; the consultant changes those that differ
+    no_contact_days = fields.Integer(
+        string="Release Without Contact (Days)",
+        compute="_compute_day_limits",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Starts from the pool's value. 0: never for this stage.",
+    )
+    no_opportunity_days = fields.Integer(
+        string="Release Without Opportunity (Days)",
+        compute="_compute_day_limits",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Starts from the pool's value. 0: never for this stage.",
+    )
+    no_deal_days = fields.Integer(
+        string="Release Without Deal (Days)",
+        compute="_compute_day_limits",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Starts from the pool's value. 0: never for this stage.",
+    )
     followup_days = fields.Integer(
         string="Follow Up Every (Days)", help="0: the stage's or the pool's interval."
     )
@@ -32,6 +54,12 @@ class CrmPoolLevel(models.Model):
             "Day limits cannot be negative.",
         ),
     ]
+
+    @api.depends("pool_id")
+    def _compute_day_limits(self):
+        for level in self:
+            for fname in ("no_contact_days", "no_opportunity_days", "no_deal_days"):
+                level[fname] = level.pool_id[fname]
 
     @api.depends("pool_id", "lifecycle_stage_id")
     def _compute_display_name(self):

@@ -679,11 +679,12 @@ class ResPartner(models.Model):
                 )
             else:
                 takers |= partner
-        messages.extend(takers._crm_limit_messages(user))
+        messages.extend(takers._crm_limit_messages(user, claims=True))
         return messages
 
-    def _crm_limit_messages(self, user):
-        """The pool limits ``user`` would exceed by taking ``self``: owned and claims per day."""
+    def _crm_limit_messages(self, user, claims=False):
+        """The pool limits ``user`` would exceed by taking ``self``: owned customers, and with
+        ``claims`` the claims per day (an assignment by a manager is no claim)."""
         pools = self.crm_pool_id
         if not pools:
             return []
@@ -729,7 +730,11 @@ class ResPartner(models.Model):
                         count=len(partners),
                     )
                 )
-            if pool.max_claims_per_day and claimed.get(pool, 0) + len(partners) > pool.max_claims_per_day:
+            if (
+                claims
+                and pool.max_claims_per_day
+                and claimed.get(pool, 0) + len(partners) > pool.max_claims_per_day
+            ):
                 messages.append(
                     self.env._(
                         "%(user)s claimed %(claimed)s customers of the pool %(pool)s today, which allows "
@@ -1066,7 +1071,13 @@ class ResPartner(models.Model):
         for start in range(0, len(ids), CRM_CRON_BATCH):
             self._crm_refresh_schedule_batch(ids[start : start + CRM_CRON_BATCH])
         self.invalidate_model(
-            ["ownership_deadline", "crm_release_rule", "next_followup_date", "crm_warned_date"]
+            [
+                "ownership_deadline",
+                "crm_release_rule",
+                "crm_release_days",
+                "next_followup_date",
+                "crm_warned_date",
+            ]
         )
 
     @api.model
