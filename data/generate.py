@@ -705,9 +705,10 @@ def pool_limits(rules=None):
     stage's pool level when the level sets it (0 included), else the pool's; the
     follow-up interval of the level, else of the stage, else of the pool. Derived:
     ``contact_window`` (a safe owner contacted the customer at most this many days ago),
-    ``claim_window`` (... and claimed it at most this many days ago) and
-    ``expired_after`` (an expired owner claimed it, and last contacted it, longer ago
-    than this); None where no rule applies.
+    ``claim_window`` (... and claimed it at most this many days ago), ``expired_after``
+    (an expired owner claimed it longer ago than this; None where no rule applies) and
+    ``stale_after`` (... and last contacted it longer ago than this: no_contact_days +
+    protection_days, and a margin).
     """
     rules = rules or DEFAULT_POOL_RULES
     protection = rules.get("protection_days") or 0

@@ -1087,15 +1087,27 @@ class ResPartner(models.Model):
                 """
                 UPDATE res_partner p
                    SET ownership_deadline = sched.deadline,
-                       crm_release_rule = CASE WHEN sched.deadline IS NULL THEN NULL ELSE sched.rule END,
-                       crm_release_days = CASE WHEN sched.deadline IS NULL THEN NULL ELSE sched.rule_days END,
+                       crm_release_rule = sched.kept_rule,
+                       crm_release_days = sched.kept_days,
                        next_followup_date = sched.followup,
-                       crm_warned_date = CASE
-                           WHEN sched.deadline IS NULL
-                             OR sched.deadline - make_interval(days => sched.warn_days) > %(now)s
-                           THEN NULL ELSE p.crm_warned_date END
-                  FROM (%(schedule)s) sched
+                       crm_warned_date = CASE WHEN sched.rewarn THEN NULL ELSE p.crm_warned_date END
+                  FROM (
+                        SELECT schedule.*,
+                               CASE WHEN schedule.deadline IS NOT NULL THEN schedule.rule END AS kept_rule,
+                               CASE WHEN schedule.deadline IS NOT NULL THEN schedule.rule_days END
+                                   AS kept_days,
+                               (schedule.deadline IS NULL
+                                OR schedule.deadline - make_interval(days => schedule.warn_days) > %(now)s
+                               ) AS rewarn
+                          FROM (%(schedule)s) schedule
+                  ) sched
                  WHERE p.id = sched.id
+                   -- rows left as they are cost no write (every index of res_partner would be touched)
+                   AND (p.ownership_deadline IS DISTINCT FROM sched.deadline
+                        OR p.crm_release_rule IS DISTINCT FROM sched.kept_rule
+                        OR p.crm_release_days IS DISTINCT FROM sched.kept_days
+                        OR p.next_followup_date IS DISTINCT FROM sched.followup
+                        OR (p.crm_warned_date IS NOT NULL AND sched.rewarn))
                 """,
                 now=fields.Datetime.now(),
                 schedule=self.env["crm.pool"]._schedule_query(SQL("p.id = ANY(%s)", list(ids))),
