@@ -7,7 +7,6 @@ from . import crm_duplicate_mixin
 from . import crm_pool
 from . import crm_pool_level
 from . import res_partner
-from . import res_partner_never_contacted
 from . import res_users
 from . import mail_message
 from . import mail_activity

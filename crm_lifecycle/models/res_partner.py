@@ -122,6 +122,13 @@ class ResPartner(models.Model):
     )
     crm_is_owner = fields.Boolean(compute="_compute_crm_ownership_buttons")
     crm_can_claim = fields.Boolean(compute="_compute_crm_ownership_buttons")
+    crm_never_contacted = fields.Boolean(
+        string="Claimed, Never Contacted",
+        compute="_compute_crm_never_contacted",
+        search="_search_crm_never_contacted",
+        help="Owned, and nobody contacted the customer since its owner took it.",
+    )
+
     crm_event_ids = fields.One2many("crm.partner.event", "partner_id", string="Timeline")
     crm_event_count = fields.Integer(compute="_compute_crm_event_count", string="Events")
     crm_talk_script_ids = fields.Many2many(
@@ -173,6 +180,26 @@ class ResPartner(models.Model):
             partner.crm_is_owner = managed and partner.user_id == self.env.user
             partner.crm_can_claim = managed and partner.crm_pool_state == "pool"
 
+    @api.depends("crm_pool_state", "owner_since", "last_contact_date")
+    def _compute_crm_never_contacted(self):
+        for partner in self:
+            partner.crm_never_contacted = bool(
+                partner.crm_pool_state == "owned"
+                and partner.owner_since
+                and (not partner.last_contact_date or partner.last_contact_date < partner.owner_since)
+            )
+
+    def _search_crm_never_contacted(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(f"Unsupported search on crm_never_contacted: {operator} {value!r}")
+        # a domain cannot compare two fields: select the ids in SQL (indexed on the state)
+        never = SQL(
+            """(SELECT id FROM res_partner
+                 WHERE crm_pool_state = 'owned' AND owner_since IS NOT NULL
+                   AND (last_contact_date IS NULL OR last_contact_date < owner_since))"""
+        )
+        return [("id", "in" if (operator == "=") == value else "not in", never)]
+
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
         # every stage is a kanban column, even an empty one
@@ -223,6 +250,19 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if (
+            "crm_pool_id" in vals
+            and not self.env.context.get("crm_pool_write")
+            and not self._crm_is_manager()
+        ):
+            moved = self.filtered(lambda partner: partner.crm_pool_id.id != vals["crm_pool_id"])
+            if moved:
+                raise AccessError(
+                    self.env._(
+                        "Only a sales manager may move %(partners)s to another pool.",
+                        partners=", ".join(moved.mapped("display_name")),
+                    )
+                )
         changing = self._crm_owner_changes(vals)
         if changing:
             return self._crm_write_owner_change(changing, vals)
@@ -500,14 +540,7 @@ class ResPartner(models.Model):
         """
         partners = self._crm_ownership_managed()
         if not reason:
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Release to Pool"),
-                "res_model": "crm.pool.release",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_partner_ids": partners.ids},
-            }
+            return partners._crm_open_dialog("crm.pool.release", self.env._("Release to Pool"))
         if not self._crm_is_manager():
             others = partners.filtered(lambda partner: partner.user_id != self.env.user)
             if others:
@@ -527,14 +560,7 @@ class ResPartner(models.Model):
         """
         partners = self._crm_ownership_managed()
         if not user:
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Assign Customers"),
-                "res_model": "crm.pool.assign",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_partner_ids": partners.ids},
-            }
+            return partners._crm_open_dialog("crm.pool.assign", self.env._("Assign Customers"))
         if isinstance(user, int):
             user = self.env["res.users"].browse(user)
         if not self._crm_is_manager():
@@ -546,6 +572,17 @@ class ResPartner(models.Model):
             self.env._("%(count)s customer(s) assigned to %(user)s.", count=len(partners), user=user.name),
             "success",
         )
+
+    def _crm_open_dialog(self, model, name):
+        """The dialog ``model`` that asks what an action on ``self`` needs (a reason, a user)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
 
     def action_crm_lock(self):
         """The owner locks customers against release by timeout, within the pool's limit."""
