@@ -70,6 +70,7 @@ class ResPartner(models.Model):
         help="The pool the customer returns to when its owner lets it go, and whose rules apply.",
     )
     crm_locked = fields.Boolean(
+        string="Locked",
         copy=False,
         readonly=True,
         tracking=True,
@@ -120,8 +121,8 @@ class ResPartner(models.Model):
     crm_pool_days = fields.Integer(
         string="Days in Pool", compute="_compute_crm_pool_days", help="Days since the customer was released."
     )
-    crm_is_owner = fields.Boolean(compute="_compute_crm_ownership_buttons")
-    crm_can_claim = fields.Boolean(compute="_compute_crm_ownership_buttons")
+    crm_is_owner = fields.Boolean(string="Is Owner", compute="_compute_crm_ownership_buttons")
+    crm_can_claim = fields.Boolean(string="Can Claim", compute="_compute_crm_ownership_buttons")
     crm_never_contacted = fields.Boolean(
         string="Claimed, Never Contacted",
         compute="_compute_crm_never_contacted",
