@@ -3,7 +3,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmSuiteCase
@@ -83,6 +83,25 @@ class TestPoolAccess(CrmSuiteCase):
     # ------------------------------------------------------------------
     # Customers
     # ------------------------------------------------------------------
+    def test_duplicate_check_opens_only_pools_open_to_the_user(self):
+        Partner = self.env["res.partner"].with_user(self.salesperson).with_context(crm_lifecycle_managed=True)
+        # a customer of the user's own team pool: offered to open it
+        with self.assertRaises(RedirectWarning):
+            Partner.create({"name": "North Pool Trading", "is_company": True})
+        # a customer of another team's pool: refused like another salesperson's, nothing to open
+        with self.assertRaises(UserError) as refusal:
+            Partner.create({"name": "South Pool Trading", "is_company": True})
+        self.assertNotIsInstance(refusal.exception, RedirectWarning)
+        self.assertIn("in the pool South Pool, which is open to other sales teams", str(refusal.exception))
+        # the Check Customer screen gives no way to open it either
+        Check = self.env["crm.customer.check"].with_user(self.salesperson)
+        check = Check.create({"query": "South Pool Trading"})
+        check.action_check()
+        south = check.result_ids.filtered(lambda row: row.name == "South Pool Trading")
+        self.assertTrue(south)
+        self.assertEqual(south.status, "other")
+        self.assertFalse(south.partner_id)
+
     def test_fixture_states(self):
         self.assertEqual(self.own_customer.crm_pool_state, "owned")
         self.assertEqual(self.north_pool_customer.crm_pool_state, "pool")
