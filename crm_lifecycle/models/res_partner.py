@@ -542,15 +542,14 @@ class ResPartner(models.Model):
         partners = self._crm_ownership_managed()
         if not reason:
             return partners._crm_open_dialog("crm.pool.release", self.env._("Release to Pool"))
-        if not self._crm_is_manager():
-            others = partners.filtered(lambda partner: partner.user_id != self.env.user)
-            if others:
-                raise AccessError(
-                    self.env._(
-                        "Only the owner or a sales manager may release %(partners)s.",
-                        partners=", ".join(others.mapped("display_name")),
-                    )
+        others = partners._crm_not_owner_nor_manager()
+        if others:
+            raise AccessError(
+                self.env._(
+                    "Only the owner or a sales manager may release %(partners)s.",
+                    partners=", ".join(others.mapped("display_name")),
                 )
+            )
         partners.filtered(lambda partner: partner.crm_pool_state == "owned")._crm_release(reason, "manual")
         return True
 
@@ -574,15 +573,15 @@ class ResPartner(models.Model):
             "success",
         )
 
-    def _crm_open_dialog(self, model, name):
-        """The dialog ``model`` that asks what an action on ``self`` needs (a reason, a user)."""
+    def _crm_open_dialog(self, model, name, context=None):
+        """The dialog ``model`` that asks what an action on ``self`` needs (a reason, a user, a note)."""
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model,
             "view_mode": "form",
             "target": "new",
-            "context": {"default_partner_ids": self.ids},
+            "context": context or {"default_partner_ids": self.ids},
         }
 
     def action_crm_lock(self):
@@ -606,14 +605,9 @@ class ResPartner(models.Model):
     def action_crm_log_call(self):
         """One click from the form: note what was said; the note counts as a contact."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Call"),
-            "res_model": "crm.contact.log",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.commercial_partner_id.id},
-        }
+        return self._crm_open_dialog(
+            "crm.contact.log", self.env._("Log a Call"), {"default_partner_id": self.commercial_partner_id.id}
+        )
 
     # ------------------------------------------------------------------
     # Ownership: rules
@@ -625,10 +619,14 @@ class ResPartner(models.Model):
     def _crm_is_manager(self):
         return self.env.su or self.env.user.has_group("crm_lifecycle.group_crm_lifecycle_manager")
 
-    def _crm_check_owner_or_manager(self):
+    def _crm_not_owner_nor_manager(self):
+        """The customers of ``self`` the current user neither owns nor manages."""
         if self._crm_is_manager():
-            return
-        others = self.filtered(lambda partner: partner.user_id != self.env.user)
+            return self.browse()
+        return self.filtered(lambda partner: partner.user_id != self.env.user)
+
+    def _crm_check_owner_or_manager(self):
+        others = self._crm_not_owner_nor_manager()
         if others:
             raise AccessError(
                 self.env._(
@@ -920,8 +918,7 @@ class ResPartner(models.Model):
     def _crm_change_owner_by_hand(self, user):
         """The Salesperson field of followed customers was edited: follow the ownership rules."""
         if not user:
-            if not self._crm_is_manager():
-                self._crm_check_owner_or_manager()
+            self._crm_check_owner_or_manager()
             self._crm_release(self.env._("Salesperson removed by hand."), "manual")
         elif self._crm_is_manager():
             self._crm_assign(user)
@@ -1165,50 +1162,50 @@ class ResPartner(models.Model):
         re-reads the state and continues, nothing is released twice and no event is lost.
         """
         now = fields.Datetime.now()
-        self.env.flush_all()
-        total = self._crm_cron_count_owned()
-        done = last_id = 0
         texts = self._crm_release_texts()
+        for ids in self._crm_cron_batches(SQL("TRUE"), batch_size, count=True):
+            with self.env.cr.savepoint(flush=False):
+                self._crm_refresh_schedule_batch(ids)
+                self._crm_release_expired_batch(ids, now, texts)
+                self._crm_warn_batch(ids, now, texts)
+        self.invalidate_model()
+        self.env["crm.partner.event"].invalidate_model()
+        self.env["mail.activity"].invalidate_model()
+
+    @api.model
+    def _crm_cron_batches(self, condition, batch_size, count=False):
+        """Yield the ids of the owned followed customers matching ``condition`` (SQL on the
+        partner), by id in batches of ``batch_size``. Once the caller has handled a batch, report
+        the progress (the remaining count only with ``count``) and commit it (outside tests).
+        Each batch is read afresh, so a rerun after a crash continues from the current state."""
+        owned = SQL(
+            "crm_pool_state = 'owned' AND lifecycle_stage_id IS NOT NULL"
+            " AND id = commercial_partner_id AND %s",
+            condition,
+        )
+        self.env.flush_all()
+        total = 0
+        if count:
+            self.env.cr.execute(SQL("SELECT COUNT(*) FROM res_partner WHERE %s", owned))
+            total = self.env.cr.fetchone()[0]
+        done = last_id = 0
         while True:
             self.env.cr.execute(
                 SQL(
-                    """
-                    SELECT id FROM res_partner
-                     WHERE crm_pool_state = 'owned' AND lifecycle_stage_id IS NOT NULL
-                       AND id = commercial_partner_id AND id > %s
-                  ORDER BY id LIMIT %s
-                    """,
+                    "SELECT id FROM res_partner WHERE %s AND id > %s ORDER BY id LIMIT %s",
+                    owned,
                     last_id,
                     batch_size,
                 )
             )
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
-                break
-            with self.env.cr.savepoint(flush=False):
-                self._crm_refresh_schedule_batch(ids)
-                self._crm_release_expired_batch(ids, now, texts)
-                self._crm_warn_batch(ids, now, texts)
+                return
+            yield ids
             done += len(ids)
             last_id = ids[-1]
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
             self._crm_cron_commit()
-        self.invalidate_model()
-        self.env["crm.partner.event"].invalidate_model()
-        self.env["mail.activity"].invalidate_model()
-
-    @api.model
-    def _crm_cron_count_owned(self):
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT COUNT(*) FROM res_partner
-                 WHERE crm_pool_state = 'owned' AND lifecycle_stage_id IS NOT NULL
-                   AND id = commercial_partner_id
-                """
-            )
-        )
-        return self.env.cr.fetchone()[0]
 
     @api.model
     def _crm_cron_commit(self):
@@ -1353,25 +1350,9 @@ class ResPartner(models.Model):
         followup_type = self.env.ref("crm_lifecycle.mail_activity_type_crm_followup")
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
-        self.env.flush_all()
-        last_id = done = 0
-        while True:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT id FROM res_partner
-                     WHERE crm_pool_state = 'owned' AND user_id IS NOT NULL AND next_followup_date <= %s
-                       AND lifecycle_stage_id IS NOT NULL AND id = commercial_partner_id AND id > %s
-                  ORDER BY id LIMIT %s
-                    """,
-                    today,
-                    last_id,
-                    batch_size,
-                )
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
-                break
+        summary = self._crm_release_texts()["followup"]
+        due = SQL("user_id IS NOT NULL AND next_followup_date <= %s", today)
+        for ids in self._crm_cron_batches(due, batch_size):
             self.env.cr.execute(
                 SQL(
                     """
@@ -1394,14 +1375,10 @@ class ResPartner(models.Model):
                     """,
                     model_id=self.env["ir.model"]._get_id("res.partner"),
                     type=followup_type.id,
-                    summary=self._crm_release_texts()["followup"],
+                    summary=summary,
                     ids=ids,
                     uid=self.env.uid,
                     now=now,
                 )
             )
-            done += len(ids)
-            last_id = ids[-1]
-            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-            self._crm_cron_commit()
         self.env["mail.activity"].invalidate_model()
