@@ -1,20 +1,14 @@
 import { registry } from "@web/core/registry";
-import { openCustomersApp } from "@crm_lifecycle/../tests/tours/crm_lifecycle_tour_utils";
+import {
+    openCustomersApp,
+    openCustomersMenuItem,
+} from "@crm_lifecycle/../tests/tours/crm_lifecycle_tour_utils";
 
 registry.category("web_tour.tours").add("crm_customer_check_tour", {
     url: "/odoo",
     steps: () => [
         ...openCustomersApp(),
-        {
-            content: "Open the Customers menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="crm_lifecycle.crm_lifecycle_partner_menu"]',
-            run: "click",
-        },
-        {
-            content: "Open Check Customer",
-            trigger: '.dropdown-item[data-menu-xmlid="crm_lifecycle.crm_lifecycle_customer_check_menu"]',
-            run: "click",
-        },
+        ...openCustomersMenuItem("crm_lifecycle.crm_lifecycle_customer_check_menu", "Open Check Customer"),
         {
             content: "Type the name of a customer another salesperson follows",
             trigger: ".modal .o_field_widget[name=query] input",

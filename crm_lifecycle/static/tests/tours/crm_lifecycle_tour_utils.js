@@ -11,3 +11,19 @@ export function openCustomersApp() {
         },
     ];
 }
+
+/** Open an entry of the Customers menu (``menuXmlid``), from inside the Customers app. */
+export function openCustomersMenuItem(menuXmlid, content) {
+    return [
+        {
+            content: "Open the Customers menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="crm_lifecycle.crm_lifecycle_partner_menu"]',
+            run: "click",
+        },
+        {
+            content,
+            trigger: `.dropdown-item[data-menu-xmlid="${menuXmlid}"]`,
+            run: "click",
+        },
+    ];
+}

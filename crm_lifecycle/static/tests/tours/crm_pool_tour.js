@@ -1,5 +1,8 @@
 import { registry } from "@web/core/registry";
-import { openCustomersApp } from "@crm_lifecycle/../tests/tours/crm_lifecycle_tour_utils";
+import {
+    openCustomersApp,
+    openCustomersMenuItem,
+} from "@crm_lifecycle/../tests/tours/crm_lifecycle_tour_utils";
 
 const CUSTOMER = "Tour Pool Trading Ltd";
 
@@ -7,16 +10,7 @@ registry.category("web_tour.tours").add("crm_pool_tour", {
     url: "/odoo",
     steps: () => [
         ...openCustomersApp(),
-        {
-            content: "Open the Customers menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="crm_lifecycle.crm_lifecycle_partner_menu"]',
-            run: "click",
-        },
-        {
-            content: "Open the Public Pool",
-            trigger: '.dropdown-item[data-menu-xmlid="crm_lifecycle.crm_pool_public_menu"]',
-            run: "click",
-        },
+        ...openCustomersMenuItem("crm_lifecycle.crm_pool_public_menu", "Open the Public Pool"),
         {
             content: "The pool lists the customer with its previous owner and why it was released",
             trigger: `.o_list_view .o_data_row:contains(${CUSTOMER}):contains(Tour Previous Owner):contains(Moved to another supplier)`,
