@@ -221,6 +221,8 @@ class ResPartner(models.Model):
         entry_stage = False
         if self._crm_managed_context():
             entry_stage = self.env["crm.lifecycle.stage"]._get_by_code("pool")
+        # the pool of each (team, salesperson, company): one lookup per combination, not per record
+        pools = {}
         for vals in vals_list:
             # forms send every field of a new record, the empty stage included
             if entry_stage and not vals.get("parent_id") and not vals.get("lifecycle_stage_id"):
@@ -233,7 +235,10 @@ class ResPartner(models.Model):
                 # set before the record exists: its creator sees it through its pool or owner
                 vals.setdefault("crm_pool_state", "owned" if vals.get("user_id") else "pool")
                 if not vals.get("crm_pool_id"):
-                    vals["crm_pool_id"] = self._crm_pool_for_vals(vals).id
+                    pool_key = (vals.get("crm_team_id"), vals.get("user_id"), vals.get("company_id"))
+                    if pool_key not in pools:
+                        pools[pool_key] = self._crm_pool_for_vals(vals).id
+                    vals["crm_pool_id"] = pools[pool_key]
         partners = super().create(vals_list)
         managed = partners.filtered(
             lambda partner: partner.lifecycle_stage_id and partner.commercial_partner_id == partner
@@ -998,6 +1003,12 @@ class ResPartner(models.Model):
         for partner in entering:
             pool = partner.crm_pool_id or Pool._get_for_team(partner.crm_team_id, partner.company_id or None)
             state = "owned" if partner.user_id else "pool"
+            if (
+                partner.crm_pool_id == pool
+                and partner.crm_pool_state == state
+                and (state == "pool" or partner.owner_since)
+            ):
+                continue  # preset by create(): nothing to write (the owned are refreshed below)
             groups.setdefault((pool, state), entering.browse())
             groups[(pool, state)] |= partner
         for (pool, state), partners in groups.items():
