@@ -11,3 +11,7 @@ from . import test_pool_release
 from . import test_pool_concurrency
 from . import test_pool_ui
 from . import test_pool_tour
+from . import test_import_files
+from . import test_customer_import_engine
+from . import test_customer_import
+from . import test_customer_import_tour

@@ -1,0 +1,970 @@
+"""Validation and writing of the rows of a customer import, chunk by chunk.
+
+Plain Python beside the ORM: the wizard ``crm.customer.import`` reads the spreadsheet and
+gives :class:`CustomerImportEngine` its rows, a chunk at a time. Per chunk the engine
+
+- validates every row (name, email, phones, country and state, duplicates inside the file,
+  duplicates of customers and leads already followed, the importer's ``max_owned``) with
+  one set-based duplicate lookup for the whole chunk, never a query per row;
+- writes the valid rows with a few SQL statements: the partners (and the contact person of
+  each), their tags, their timeline events, several times faster than ``create()``. The
+  engine computes itself the stored fields the ORM would compute for a new customer of this
+  module, and lets the ORM compute the stored fields of other modules (see
+  :meth:`CustomerImportEngine._write`).
+
+The engine keeps what a pass over a file learns across its chunks: the keys already seen
+(a duplicate inside the file names the first row), the rows that will be owned (for
+``max_owned``), the countries, states, tags, industries and sources looked up. It knows the
+rows by their row number, so validating the same rows again gives the same answer: the
+preview and the import of a file may share an engine, or use one each.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, email_normalize, escape_psql, plaintext2html
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+from ..models.crm_duplicate_mixin import KEY_COLUMNS
+from ..utils import import_headers, normalize
+
+OK = "ok"
+ERROR = "error"
+DUPLICATE = "duplicate"
+MANAGER_GROUP = "crm_lifecycle.group_crm_lifecycle_manager"
+# Tags in one cell: "vip, fair", "vip; fair", "贵宾，展会", "贵宾、展会", or one per line.
+TAG_SEPARATORS = re.compile(r"[,;\n，；、]")
+# Targets whose columns are joined when several columns map to them; for the others the
+# first non-empty column wins.
+JOINED_TARGETS = {"notes": "\n", "tags": ","}
+# Stored computed fields of res.partner the engine computes itself for a new customer;
+# the ORM computes the other stored computed fields of the new partners.
+OWN_COMPUTED_FIELDS = (
+    "crm_name_key",
+    "crm_vat_key",
+    "crm_phone_key",
+    "crm_mobile_key",
+    "crm_email_key",
+    "complete_name",
+    "commercial_partner_id",
+    "commercial_company_name",
+    "email_normalized",
+    "phone_sanitized",
+    "partner_share",
+    "crm_team_id",
+    "user_id",
+)
+LOG_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
+# The models of the names a row may give, by target: found by name, created when missing.
+NAMED_MODELS = {"tags": "res.partner.category", "industry": "res.partner.industry", "source": "utm.source"}
+
+
+@dataclass
+class RowResult:
+    """The outcome of one row.
+
+    ``status``: ``ok`` (imported, or to be imported by a preview), ``error`` or ``duplicate``
+    (of a customer or lead already followed, or of an earlier row). ``message`` names the
+    row and gives every reason (or the warnings of an ``ok`` row: a field left empty);
+    ``reasons`` holds the same texts without the row number.
+    """
+
+    row_number: int
+    cells: list
+    values: dict = field(default_factory=dict)
+    status: str = OK
+    message: str = ""
+    partner_id: int = 0
+    reasons: list = field(default_factory=list)
+
+
+class _Row:
+    """One row being validated and written: its values, ids and keys."""
+
+    __slots__ = (
+        "city",
+        "comment",
+        "contact",
+        "contact_id",
+        "country_id",
+        "duplicates",
+        "email",
+        "email_normalized",
+        "errors",
+        "industry",
+        "key_columns",
+        "keys",
+        "mobile",
+        "name",
+        "phone",
+        "result",
+        "source",
+        "state_id",
+        "street",
+        "tags",
+        "vat",
+        "warnings",
+        "website",
+    )
+
+    def __init__(self, row_number, cells):
+        self.result = RowResult(row_number, list(cells))
+        self.errors = []
+        self.warnings = []
+        self.duplicates = []
+        self.keys = {}
+        self.contact_id = 0
+        self.country_id = self.state_id = None
+        self.tags = []
+
+    @property
+    def number(self):
+        return self.result.row_number
+
+    def names(self, target):
+        """The names the row gives for a target of NAMED_MODELS."""
+        if target == "tags":
+            return self.tags
+        name = getattr(self, target)
+        return [name] if name else []
+
+
+class CustomerImportEngine:
+    """Validate and write the rows of one customer spreadsheet, a chunk at a time.
+
+    :param env: the importer's environment (``with_user(importer)``, the import's company)
+    :param filename: the name of the file, told in the timeline of each customer
+    :param pool: the ``crm.pool`` of the imported customers (those owned by the importer
+        return to it when released)
+    :param assign_to_me: the importer owns the imported customers, within the pool's
+        ``max_owned``; otherwise they are in the pool, owned by nobody
+    :param unknown_location: ``skip`` a row with an unknown country or state, or leave
+        the field ``empty`` and import the row
+    :param columns: ``{column index: target}`` (targets of ``import_headers.TARGETS``)
+    """
+
+    CHUNK = 2000
+
+    def __init__(self, env, *, filename, pool, assign_to_me, unknown_location="skip", columns):
+        self.env = env
+        self.filename = filename or ""
+        self.pool = pool.with_env(env)
+        self.assign_to_me = bool(assign_to_me)
+        self.unknown_location = unknown_location or "skip"
+        self.columns = sorted(
+            (int(index), target) for index, target in columns.items() if target in import_headers.TARGETS
+        )
+        self._access_checked = False
+        self._seen = {}  # (kind, key) -> the first row giving it
+        self._owned_rows = set()  # rows owned by the importer once imported
+        self._owned_before = None  # the importer's customers in the pool before the import
+        self._reference = None  # countries and states, read once
+        self._named = {target: {} for target in NAMED_MODELS}  # lower-case name -> id (0: to create)
+        self._may_create = {}  # target -> whether the importer may create its records
+        self._partner_defaults = None
+        self._pool_stage_id = None
+        self._inserted = 0  # partners inserted since the statistics were last refreshed
+        self._analyzed_size = None  # partners in the table by the statistics
+
+    # ------------------------------------------------------------------
+    # API
+    # ------------------------------------------------------------------
+    def check_access(self):
+        """Refuse an importer who may not create customers, or not in this pool.
+
+        :raise AccessError: no create right on partners, or a pool of another company or
+            of sales teams the importer is not in (sales managers import into any pool)
+        """
+        if self._access_checked:
+            return
+        env = self.env
+        env["res.partner"].check_access("create")
+        # sudo: the pool's name and teams only, to tell the importer why it is refused
+        pool = self.pool.sudo()
+        if not pool:
+            raise UserError(env._("Choose the pool of the imported customers."))
+        if pool.company_id not in env.user.company_ids:
+            raise AccessError(
+                env._(
+                    "You cannot import customers into the pool %(pool)s of %(company)s: you do not work "
+                    "for that company.",
+                    pool=pool.name,
+                    company=pool.company_id.name,
+                )
+            )
+        if not env.user.has_group(MANAGER_GROUP) and not pool._is_visible_to(env.user):
+            raise AccessError(
+                env._(
+                    "You cannot import customers into the pool %(pool)s: it is open to the sales teams "
+                    "%(teams)s only. Choose the pool of your team.",
+                    pool=pool.name,
+                    teams=", ".join(pool.team_ids.mapped("name")),
+                )
+            )
+        self._access_checked = True
+
+    def validate(self, rows):
+        """Check one chunk of rows without writing anything.
+
+        :param rows: ``[(row number, [cell text, ...])]``
+        :return: a :class:`RowResult` per row, in the order of ``rows``
+        """
+        self.check_access()
+        return [row.result for row in self._validate(rows)]
+
+    def run(self, rows):
+        """Check one chunk of rows and write its valid rows.
+
+        :return: a :class:`RowResult` per row; the created customer in ``partner_id``
+        """
+        self.check_access()
+        self._refresh_statistics()
+        checked = self._validate(rows)
+        valid = [row for row in checked if row.result.status == OK]
+        if valid:
+            self._write(valid)
+        return [row.result for row in checked]
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    def _validate(self, rows):
+        self._load_reference()
+        checked = [self._parse(row_number, cells) for row_number, cells in rows]
+        self._find_names(checked)
+        candidates = [row for row in checked if not row.errors]
+        self._find_existing(candidates)
+        for row in candidates:
+            if row.duplicates:
+                self._forget(row)  # validated before, created by someone else since
+                continue
+            earlier = self._earlier_row(row)
+            if earlier:
+                row.duplicates.append(earlier)
+            elif self._over_owned_limit(row):
+                row.errors.append(self._owned_limit_message())
+            else:
+                for kind, keys in row.keys.items():
+                    for key in keys:
+                        self._seen.setdefault((kind, key), row.number)
+        for row in checked:
+            self._conclude(row)
+        return checked
+
+    def _cells(self, cells):
+        """The texts of the mapped columns: ``{target: text}``."""
+        values = {}
+        for index, target in self.columns:
+            text = (cells[index] if index < len(cells) else "") or ""
+            text = str(text).strip()
+            if not text:
+                continue
+            if target in values and target in JOINED_TARGETS:
+                values[target] += JOINED_TARGETS[target] + text
+            else:
+                values.setdefault(target, text)
+        return values
+
+    def _parse(self, row_number, cells):
+        """Read one row and check what needs no query: name, email, phones, country, state."""
+        env = self.env
+        row = _Row(row_number, cells)
+        values = self._cells(cells)
+        row.result.values = values
+        row.name = values.get("name", "")
+        row.contact = values.get("contact_name", "")
+        row.email = values.get("email", "")
+        row.vat = values.get("vat", "")
+        row.street = values.get("street", "")
+        row.city = values.get("city", "")
+        row.comment = values.get("notes", "")
+        row.industry = values.get("industry", "")
+        row.source = values.get("source", "")
+        row.phone = values.get("phone", "")
+        row.mobile = values.get("mobile", "")
+        row.website = values.get("website", "")
+        if row.website:
+            row.website = values["website"] = env["res.partner"]._clean_website(row.website)
+        tags = {}
+        for tag in TAG_SEPARATORS.split(values.get("tags", "")):
+            tag = tag.strip()
+            if tag:
+                tags.setdefault(tag.lower(), tag)
+        row.tags = list(tags.values())
+        if row.tags:
+            values["tags"] = ", ".join(row.tags)
+
+        name_key = normalize.company_name_key(row.name)
+        if not row.name:
+            row.errors.append(env._("The company name is missing."))
+        elif not name_key:
+            row.errors.append(
+                env._(
+                    'The name "%(name)s" is too short to tell the customer apart: '
+                    "write the full company name.",
+                    name=row.name,
+                )
+            )
+        row.email_normalized = email_normalize(row.email) if row.email else None
+        if row.email and not row.email_normalized:
+            row.errors.append(
+                env._(
+                    '"%(email)s" is not a valid email address: write one address, like name@example.com.',
+                    email=row.email,
+                )
+            )
+        self._parse_location(row, values)
+        # the keys of the duplicate check, as crm.duplicate.mixin computes them: a national
+        # number is read in the customer's country, else the company's
+        country_code = self._reference["countries"].get(row.country_id, {}).get("code") or self._home_code
+        phone_key = normalize.phone_key(row.phone, country_code)
+        if row.phone and not phone_key:
+            row.errors.append(env._('The phone "%(number)s" is not a phone number.', number=row.phone))
+        mobile_key = normalize.phone_key(row.mobile, country_code)
+        if row.mobile and not mobile_key:
+            row.errors.append(env._('The mobile "%(number)s" is not a phone number.', number=row.mobile))
+        row.key_columns = {
+            "crm_name_key": name_key or None,
+            "crm_vat_key": normalize.vat_key(row.vat) or None,
+            "crm_phone_key": phone_key or None,
+            "crm_mobile_key": mobile_key or None,
+            "crm_email_key": normalize.email_key(row.email) or None,
+        }
+        keys = {
+            kind: {row.key_columns[column] for column in columns} - {None}
+            for kind, columns in KEY_COLUMNS.items()
+        }
+        row.keys = {kind: found for kind, found in keys.items() if found}
+        return row
+
+    def _parse_location(self, row, values):
+        """The country (by ISO code or name in any language) and the state (by code or name
+        within the country; a row without country looks in the company's country)."""
+        env = self.env
+        reference = self._reference
+        country_text = values.get("country", "")
+        if country_text:
+            row.country_id = reference["country_ids"].get(_match_key(country_text))
+            if not row.country_id:
+                self._unknown(
+                    row,
+                    "country",
+                    env._(
+                        'Unknown country "%(country)s": write its name or its two-letter code (e.g. PL).',
+                        country=country_text,
+                    ),
+                    env._('Unknown country "%(country)s": left empty.', country=country_text),
+                )
+        state_text = values.get("state", "")
+        if state_text:
+            country_id = row.country_id or (None if country_text else self._home_country_id)
+            state_id = self._find_state(country_id, _match_key(state_text))
+            if state_id:
+                row.state_id = state_id
+                row.country_id = country_id
+            else:
+                country = reference["countries"].get(country_id, {}).get("name") or country_text
+                self._unknown(
+                    row,
+                    "state",
+                    env._(
+                        'Unknown state "%(state)s" in %(country)s: write its name or its code.',
+                        state=state_text,
+                        country=country,
+                    ),
+                    env._(
+                        'Unknown state "%(state)s" in %(country)s: left empty.',
+                        state=state_text,
+                        country=country,
+                    ),
+                )
+        if row.country_id:
+            values["country"] = reference["countries"][row.country_id]["name"]
+        if row.state_id:
+            values["state"] = reference["states"][row.state_id]
+
+    def _find_state(self, country_id, key):
+        """The state of ``country_id`` of that code or name, or the only one whose name starts
+        so ("浙江" for 浙江省, "Mazowieckie" for "Mazowieckie Voivodeship")."""
+        state_id = self._reference["state_ids"].get((country_id, key))
+        if state_id or len(key) < 2:
+            return state_id
+        found = {
+            state_id
+            for name, state_id in self._reference["state_names"].get(country_id, ())
+            if name.startswith(key)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def _unknown(self, row, target, error, warning):
+        if self.unknown_location == "empty":
+            row.warnings.append(warning)
+            row.result.values[target] = ""
+        else:
+            row.errors.append(error)
+
+    def _find_names(self, rows):
+        """Look up the tags, industries and sources of ``rows`` not met yet, by name and case
+        insensitively: one search per model for the whole chunk. A missing one is created when
+        the rows are written if the importer may create it, else left empty with a warning."""
+        env = self.env
+        for target, model in NAMED_MODELS.items():
+            known = self._named[target]
+            wanted = {}
+            for row in rows:
+                for name in row.names(target):
+                    wanted.setdefault(name.lower(), name)
+            wanted = {lower: name for lower, name in wanted.items() if lower not in known}
+            if wanted:
+                domain = expression.OR([[("name", "=ilike", escape_psql(name))] for name in wanted.values()])
+                for record in env[model].search(domain, order="id"):
+                    known.setdefault(record.name.lower(), record.id)
+                for lower in wanted:
+                    known.setdefault(lower, 0)  # 0: to create
+            if target not in self._may_create:
+                self._may_create[target] = env[model].has_access("create")
+            if self._may_create[target]:
+                continue
+            for row in rows:
+                missing = [name for name in row.names(target) if not known[name.lower()]]
+                row.warnings.extend(self._name_warning(target, name) for name in missing)
+                if missing:
+                    kept = [name for name in row.names(target) if name not in missing]
+                    row.result.values[target] = ", ".join(kept)
+
+    def _name_warning(self, target, name):
+        if target == "tags":
+            return self.env._(
+                'The tag "%(name)s" does not exist and you may not create it: left out.', name=name
+            )
+        if target == "industry":
+            return self.env._(
+                'The industry "%(name)s" does not exist and you may not create it: left empty.', name=name
+            )
+        return self.env._(
+            'The source "%(name)s" does not exist and you may not create it: left empty.', name=name
+        )
+
+    def _find_existing(self, rows):
+        """The customers and leads already followed that ``rows`` duplicate, as the duplicate
+        check of a new customer finds them: one lookup for the whole chunk."""
+        wanted = defaultdict(set)
+        for row in rows:
+            for kind, keys in row.keys.items():
+                wanted[kind] |= keys
+        if not wanted:
+            return
+        Partner = self.env["res.partner"]
+        hits = Partner._crm_duplicate_hits(wanted)
+        owner = self.env.user if self.assign_to_me else self.env["res.users"]
+        company = self.pool.company_id
+        found = {}
+        for row in rows:
+            matches = Partner._crm_duplicate_select(row.keys, hits, company, owner)
+            if matches:
+                found[row] = matches
+        for row, summaries in Partner._crm_duplicate_summaries(found).items():
+            row.duplicates.extend(Partner._crm_duplicate_describe(summary) for summary in summaries)
+
+    def _earlier_row(self, row):
+        """The sentence naming the first earlier row of the file with a key of ``row``."""
+        earlier = defaultdict(set)
+        for kind, keys in row.keys.items():
+            for key in keys:
+                first = self._seen.get((kind, key))
+                if first is not None and first != row.number:
+                    earlier[first].add(kind)
+        if not earlier:
+            return None
+        first = min(earlier)
+        return self.env._(
+            "Same %(keys)s as row %(row)s.",
+            keys=self.env["res.partner"]._crm_duplicate_kind_labels(earlier[first]),
+            row=first,
+        )
+
+    def _over_owned_limit(self, row):
+        """Whether owning ``row`` would take the importer over the pool's ``max_owned``."""
+        if not self.assign_to_me or not self.pool.max_owned or row.number in self._owned_rows:
+            return False
+        if self._owned_count() >= self.pool.max_owned:
+            return True
+        self._owned_rows.add(row.number)
+        return False
+
+    def _owned_count(self):
+        if self._owned_before is None:
+            # sudo: a count of the importer's own customers, as the pool limits count them
+            self._owned_before = (
+                self.env["res.partner"]
+                .sudo()
+                .search_count(
+                    [
+                        ("user_id", "=", self.env.uid),
+                        ("crm_pool_state", "=", "owned"),
+                        ("crm_pool_id", "=", self.pool.id),
+                        ("lifecycle_stage_id", "!=", False),
+                        ("parent_id", "=", False),
+                    ]
+                )
+            )
+        return self._owned_before + len(self._owned_rows)
+
+    def _owned_limit_message(self):
+        # the words of the pool limits (res.partner._crm_limit_messages)
+        return self.env._(
+            "%(user)s owns %(owned)s customers of the pool %(pool)s, whose limit is %(max)s: "
+            "release customers before taking %(count)s more.",
+            user=self.env.user.name,
+            owned=self._owned_count(),
+            pool=self.pool.sudo().name,
+            max=self.pool.max_owned,
+            count=1,
+        )
+
+    def _conclude(self, row):
+        result = row.result
+        if row.errors:
+            result.status, result.reasons = ERROR, row.errors
+        elif row.duplicates:
+            result.status, result.reasons = DUPLICATE, row.duplicates
+        else:
+            result.status, result.reasons = OK, row.warnings
+        result.message = self._row_message(row.number, result.reasons)
+
+    def _row_message(self, row_number, reasons):
+        if not reasons:
+            return ""
+        return self.env._("Row %(row)s: %(reasons)s", row=row_number, reasons=" ".join(reasons))
+
+    # ------------------------------------------------------------------
+    # Reference data
+    # ------------------------------------------------------------------
+    def _load_reference(self):
+        """Countries, states, the entry stage and the defaults of a new partner, read once."""
+        if self._reference is not None:
+            return
+        env = self.env
+        lang = env.lang or "en_US"
+        countries = {}
+        country_ids = {}
+        # countries and states are public reference data; their names in every language are
+        # read at once from the translations column
+        env["res.country"].flush_model(["code", "name", "phone_code"])
+        env["res.country.state"].flush_model(["code", "name", "country_id"])
+        env.cr.execute(SQL("SELECT id, code, name, phone_code FROM res_country ORDER BY id"))
+        for country_id, code, names, phone_code in env.cr.fetchall():
+            names = names or {}
+            countries[country_id] = {
+                "code": code,
+                "phone_code": phone_code,
+                "name": names.get(lang) or names.get("en_US") or code,
+            }
+            for name in names.values():
+                country_ids.setdefault(_match_key(name), country_id)
+        for country_id, info in countries.items():
+            if info["code"]:
+                country_ids[_match_key(info["code"])] = country_id  # a code wins over a name
+        states = {}
+        state_ids = {}
+        state_names = defaultdict(list)
+        env.cr.execute(SQL("SELECT id, country_id, code, name FROM res_country_state ORDER BY id"))
+        for state_id, country_id, code, name in env.cr.fetchall():
+            states[state_id] = name
+            state_ids.setdefault((country_id, _match_key(name)), state_id)
+            state_names[country_id].append((_match_key(name), state_id))
+            if code:
+                state_ids.setdefault((country_id, _match_key(code)), state_id)
+        self._reference = {
+            "countries": countries,
+            "country_ids": country_ids,
+            "states": states,
+            "state_ids": state_ids,
+            "state_names": state_names,
+        }
+
+    @property
+    def _home_country_id(self):
+        return self.env.company.country_id.id or None
+
+    @property
+    def _home_code(self):
+        return self.env.company.country_id.code or ""
+
+    # ------------------------------------------------------------------
+    # Writing
+    # ------------------------------------------------------------------
+    def _write(self, rows):
+        """Write the valid ``rows`` of a chunk: partners, contacts, tags, events, schedules.
+
+        The partners are inserted by SQL, not by ``create()``: a deliberate bypass of the ORM
+        for speed, and a safe one because the engine replays what ``create()`` checks and
+        computes:
+
+        - rights: the importer's create right on partners and the visibility of the pool are
+          checked (:meth:`check_access`), the create record rules on the new partners;
+        - values: defaults from one ``default_get`` as the importer; every stored computed
+          field of this module and of Odoo's partner (keys, names, commercial partner,
+          normalised email and phone, ownership...) computed here as their compute methods
+          do; every other stored computed field marked for the ORM to compute;
+        - constraints: the Python constraints of res.partner run on the new partners
+          (SQL ones run in the database); a chunk that breaks one is written again in
+          halves, so that only the rows that break it are refused;
+        - the duplicate check ran on the chunk in :meth:`_validate`; the timeline event of
+          each customer is written with it, and the ownership schedule refreshed.
+
+        Nothing else of ``create()`` is replayed: no chatter message "created" nor follower
+        on each partner (the import itself is the record of who imported what).
+        """
+        self._create_names(rows)
+        written = self._write_batch(rows)
+        owned = [row.result.partner_id for row in written if self.assign_to_me]
+        if owned:
+            self.env["res.partner"]._crm_refresh_schedule(ids=owned)
+        self.env.invalidate_all()
+
+    def _refresh_statistics(self):
+        """Refresh the planner's statistics of the tables an import fills once it doubled them.
+
+        PostgreSQL plans the duplicate lookup and the foreign key checks of the inserts from
+        the statistics of res_partner. An import into a small table soon makes them wrong
+        (plans for a few rows, scans of a table grown a hundredfold) until autovacuum runs,
+        which is after the commit at best. ANALYZE samples a bounded number of rows and runs
+        a few times per import at most (each time the table doubled).
+        """
+        cr = self.env.cr
+        if self._analyzed_size is None:
+            cr.execute(SQL("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'res_partner'::regclass"))
+            self._analyzed_size = cr.fetchone()[0]
+        if self._inserted <= max(self._analyzed_size, self.CHUNK):
+            return
+        self.env.flush_all()
+        cr.execute(SQL("ANALYZE res_partner, crm_partner_event"))
+        cr.execute(SQL("SELECT reltuples FROM pg_class WHERE oid = 'res_partner'::regclass"))
+        self._analyzed_size = cr.fetchone()[0]
+        self._inserted = 0
+
+    def _write_batch(self, rows):
+        """Write ``rows`` in a savepoint; when a constraint refuses one, write each half again.
+
+        :return: the rows written
+        """
+        try:
+            with self.env.cr.savepoint():
+                self._insert(rows)
+            return rows
+        except ValidationError as error:
+            for row in rows:
+                row.result.partner_id = row.contact_id = 0
+            if len(rows) == 1:
+                row = rows[0]
+                row.errors.append(str(error.args[0]))
+                self._forget(row)
+                self._conclude(row)
+                return []
+            half = len(rows) // 2
+            return self._write_batch(rows[:half]) + self._write_batch(rows[half:])
+
+    def _forget(self, row):
+        """A row refused after it was counted no longer counts as seen nor as owned."""
+        self._owned_rows.discard(row.number)
+        for kind, keys in row.keys.items():
+            for key in keys:
+                if self._seen.get((kind, key)) == row.number:
+                    del self._seen[kind, key]
+
+    def _create_names(self, rows):
+        """Create the tags, industries and sources of ``rows`` that do not exist yet, once each,
+        through the ORM and with the importer's rights."""
+        for target, model in NAMED_MODELS.items():
+            known = self._named[target]
+            if not self._may_create.get(target):
+                continue
+            missing = {}
+            for row in rows:
+                for name in row.names(target):
+                    if not known.get(name.lower()):
+                        missing.setdefault(name.lower(), name)
+            if missing:
+                records = self.env[model].create([{"name": name} for name in missing.values()])
+                for lower, record in zip(missing, records, strict=True):
+                    known[lower] = record.id
+
+    def _insert(self, rows):
+        """Insert the partners of ``rows`` and their contacts, tags and events."""
+        env = self.env
+        Partner = env["res.partner"]
+        contacts = [row for row in rows if row.contact]
+        env.cr.execute(
+            SQL("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)", len(rows) + len(contacts))
+        )
+        ids = [record_id for (record_id,) in env.cr.fetchall()]
+        for row, record_id in zip(rows, ids, strict=False):
+            row.result.partner_id = record_id
+        for row, record_id in zip(contacts, ids[len(rows) :], strict=True):
+            row.contact_id = record_id
+        now = fields.Datetime.now()
+        stamp = {
+            "create_uid": env.uid,
+            "write_uid": env.uid,
+            "create_date": env.cr.now(),
+            "write_date": env.cr.now(),
+        }
+        values = []
+        for row in rows:
+            customer = self._partner_values(row, now)
+            values.append(dict(customer, **stamp))
+            if row.contact:
+                values.append(dict(self._contact_values(row, customer), **stamp))
+        columns = self._insert_rows(Partner, values)
+        self._inserted += len(values)
+        self._insert_tags(rows)
+        # the stored computed fields of other modules: the ORM computes them for the new partners,
+        # untracked as in create() (mail.thread tracks the computed fields of existing records)
+        partners = Partner.browse(ids)
+        others = self._other_computed_fields(columns)
+        for other in others:
+            env.add_to_compute(other, partners)
+        Partner.with_context(tracking_disable=True).flush_model([other.name for other in others])
+        # what create() checks on the new records: record rules and Python constraints
+        partners.check_access("create")
+        partners._validate_fields({*columns, "category_id", *(other.name for other in others)})
+        self._insert_events(rows, now)
+
+    def _partner_values(self, row, now):
+        """The columns of the customer of ``row``, computed as create() and the compute methods do."""
+        env = self.env
+        owner = env.uid if self.assign_to_me else None
+        partner_id = row.result.partner_id
+        country = self._reference["countries"].get(row.country_id, {})
+        values = dict(self._defaults())
+        values.update(
+            {
+                "id": partner_id,
+                "name": row.name,
+                "is_company": True,
+                "type": "contact",
+                "active": True,
+                "phone": row.phone or None,
+                "mobile": row.mobile or None,
+                "email": row.email or None,
+                "vat": row.vat or None,
+                "street": row.street or None,
+                "city": row.city or None,
+                "state_id": row.state_id,
+                "country_id": row.country_id,
+                "website": row.website or None,
+                "industry_id": self._named["industry"].get(row.industry.lower()) or None,
+                "crm_source_id": self._named["source"].get(row.source.lower()) or None,
+                "comment": plaintext2html(row.comment) if row.comment else None,
+                # customers of the Customers screens (account: the customer search mode)
+                "customer_rank": 1,
+                "lifecycle_stage_id": self._stage_id(),
+                "lifecycle_stage_date": now,
+                "crm_pool_state": "owned" if owner else "pool",
+                "crm_pool_id": self.pool.id,
+                "user_id": owner,
+                "owner_since": now if owner else None,
+                "crm_team_id": (env.user.sale_team_id.id or None) if owner else None,
+                # stored computed fields: crm.duplicate.mixin (keys of _parse), base, mail, sms
+                **row.key_columns,
+                "complete_name": row.name,
+                "commercial_partner_id": partner_id,
+                "commercial_company_name": row.name,
+                "email_normalized": row.email_normalized,
+                "phone_sanitized": self._phone_sanitized(row, country),
+                "partner_share": True,
+            }
+        )
+        return values
+
+    def _contact_values(self, row, customer):
+        """The columns of the contact person of ``row``: a person of the ``customer`` (its
+        columns), taking its address and commercial fields (base: ``_fields_sync``), its
+        salesperson (``_compute_user_id``) and so its VAT key."""
+        values = dict(self._defaults())
+        values.update({name: customer[name] for name in self._synced_fields() if name in customer})
+        values.update(
+            {
+                "id": row.contact_id,
+                "name": row.contact,
+                "is_company": False,
+                "type": "contact",
+                "active": True,
+                "parent_id": customer["id"],
+                "user_id": customer["user_id"],
+                "crm_vat_key": customer["crm_vat_key"],
+                "complete_name": f"{row.name}, {row.contact}",
+                "commercial_partner_id": customer["id"],
+                "commercial_company_name": row.name,
+                "customer_rank": customer["customer_rank"],
+                "partner_share": True,
+            }
+        )
+        return values
+
+    def _phone_sanitized(self, row, country):
+        """The first of mobile and phone in E.164, as ``mail.thread.phone`` computes it: with the
+        partner's country, else the company's."""
+        if not (row.mobile or row.phone):
+            return None
+        if not country:
+            country = self._reference["countries"].get(self._home_country_id, {})
+        for number in (row.mobile, row.phone):
+            if number:
+                try:
+                    return phone_validation.phone_format(
+                        number,
+                        country.get("code") or False,
+                        country.get("phone_code") or 0,
+                        force_format="E164",
+                        raise_exception=True,
+                    )
+                except UserError:
+                    continue
+        return None
+
+    def _insert_tags(self, rows):
+        category = self.env["res.partner"]._fields["category_id"]
+        tags = self._named["tags"]
+        links = [
+            (row.result.partner_id, tags[tag.lower()])
+            for row in rows
+            for tag in row.tags
+            if tags.get(tag.lower())
+        ]
+        if links:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO %s (%s, %s)
+                    SELECT * FROM unnest(%s::int4[], %s::int4[])
+                        ON CONFLICT DO NOTHING
+                    """,
+                    SQL.identifier(category.relation),
+                    SQL.identifier(category.column1),
+                    SQL.identifier(category.column2),
+                    [partner_id for partner_id, __ in links],
+                    [tag_id for __, tag_id in links],
+                )
+            )
+
+    def _insert_events(self, rows, now):
+        """One ``import`` event per customer: the timeline is written by the system."""
+        env = self.env
+        owner = env.uid if self.assign_to_me else None
+        company = self._defaults().get("company_id") or env.company.id
+        stamp = {
+            "create_uid": env.uid,
+            "write_uid": env.uid,
+            "create_date": env.cr.now(),
+            "write_date": env.cr.now(),
+        }
+        self._insert_rows(
+            env["crm.partner.event"],
+            [
+                dict(
+                    stamp,
+                    partner_id=row.result.partner_id,
+                    event_type="import",
+                    trigger="import",
+                    date=now,
+                    user_id=env.uid,
+                    to_user_id=owner,
+                    to_stage_id=self._stage_id(),
+                    reason=env._("Imported from %(file)s, row %(row)s.", file=self.filename, row=row.number),
+                    company_id=company,
+                    pool_id=self.pool.id,
+                )
+                for row in rows
+            ],
+        )
+
+    def _insert_rows(self, model, values):
+        """Insert ``values`` (a dict of columns per row) into the table of ``model`` with one
+        statement (one array per column).
+
+        :return: the columns written: the stored fields given a value in some row
+        """
+        names = set()
+        for row in values:
+            names.update(name for name, value in row.items() if value is not None)
+        columns = [name for name, column in model._fields.items() if name in names and column.column_type]
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
+                SQL.identifier(model._table),
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                SQL(", ").join(
+                    SQL(
+                        "%s::%s[]",
+                        [row.get(name) for row in values],
+                        SQL.identifier(model._fields[name].column_type[0]),
+                    )
+                    for name in columns
+                ),
+            )
+        )
+        return columns
+
+    # ------------------------------------------------------------------
+    # What every new partner shares
+    # ------------------------------------------------------------------
+    def _defaults(self):
+        """The stored defaults of a new partner, read once with the importer's ``default_get``.
+
+        Without the ``default_*`` keys of the context (those of the wizard's screen) and without
+        company-dependent fields (their fallback is the default) nor relational lists.
+        """
+        if self._partner_defaults is None:
+            context = {
+                key: value for key, value in self.env.context.items() if not key.startswith("default_")
+            }
+            Partner = self.env(context=context)["res.partner"]
+            names = [
+                name
+                for name, column in Partner._fields.items()
+                if column.store
+                and column.column_type
+                and not column.company_dependent
+                and name not in LOG_FIELDS
+            ]
+            self._partner_defaults = {
+                name: Partner._fields[name].convert_to_column_insert(value, Partner)
+                for name, value in Partner.default_get(names).items()
+                if name in names
+            }
+        return self._partner_defaults
+
+    def _synced_fields(self):
+        """The fields a contact takes from its company (base: ``_fields_sync``)."""
+        Partner = self.env["res.partner"]
+        return [*Partner._address_fields(), *Partner._commercial_fields()]
+
+    def _other_computed_fields(self, columns):
+        """The stored computed fields of res.partner the engine leaves to the ORM: those of other
+        modules, neither written (by a default) nor related to an empty field."""
+        written = set(columns)
+        others = []
+        for name, column in self.env["res.partner"]._fields.items():
+            if not (column.store and column.compute) or name in OWN_COMPUTED_FIELDS or name in written:
+                continue
+            if column.related and column.related.split(".")[0] not in written:
+                continue
+            others.append(column)
+        return others
+
+    def _stage_id(self):
+        if self._pool_stage_id is None:
+            self._pool_stage_id = self.env["crm.lifecycle.stage"]._get_by_code("pool").id
+        return self._pool_stage_id
+
+
+def _match_key(text):
+    """How a country or state name, or code, is compared: no case, accents, spaces nor punctuation."""
+    return "".join(normalize.words(text))

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Benchmark of the Excel import of crm_lifecycle (``crm.customer.import``) against base_import.
+
+Run by ``make bench`` (see README.md, "Benchmarks"), or by hand on a filled database::
+
+    python tests/bench/bench_customer_import.py --config .devenv/odoo-bench.conf --database crm_bench_x
+
+Not a test: it prints its figures next to a baseline measured in the same run, and
+whether each target is met (exit status 1 when one is missed).
+
+1. The file: ``data/generate.py --import-file`` writes a ``.xlsx`` of ``--rows`` prospects
+   (default 50,000) with English headers, ``--duplicates`` of them (default 10%) already
+   customers of the database.
+2. Ours: a salesperson uploads it into ``crm.customer.import``, previews it (every row
+   validated, duplicates looked up) and imports it, inline (the background job runs the
+   same chunks). Wall time of preview + import, rows per second, queries, and the growth
+   of the process's peak memory. Checked: every new row created, every duplicate refused.
+3. Baseline, in the same run: Odoo's own import (``base_import.import.execute_import``)
+   of the same file into ``res.partner``, the same columns, in batches of 2,000 rows as
+   its screen sends them, with the duplicate check off (base_import stops a batch at the
+   first refused row).
+
+Targets: ours at least 5x faster than base_import, and at least 2,000 rows/s.
+Everything is rolled back.
+"""
+
+import argparse
+import base64
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+TARGET_RATIO = 5.0
+TARGET_ROWS_PER_SECOND = 2000.0
+BASE_IMPORT_BATCH = 2000
+SEED = 4242
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# the generator's headers -> the res.partner fields base_import is given for them
+BASE_IMPORT_FIELDS = {
+    "Company Name": "name",
+    "Contact Person": "child_ids/name",
+    "Phone": "phone",
+    "Mobile": "mobile",
+    "Email": "email",
+    "VAT": "vat",
+    "Street": "street",
+    "City": "city",
+    "Country": "country_id",
+    "Website": "website",
+    "Industry": "industry_id",
+    "Source": "crm_source_id",
+    "Notes": "comment",
+    "Tags": "category_id",
+}
+
+
+def verdict(met):
+    return "target met" if met else "TARGET MISSED"
+
+
+def start_odoo(config, database):
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", str(config), "-d", database, "--log-level=warn"])
+    return odoo, Registry(database)
+
+
+def peak_rss_mb():
+    # ru_maxrss is in kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def write_file(config, database, path, rows, duplicates):
+    command = [
+        sys.executable,
+        str(PROJECT_DIR / "data" / "generate.py"),
+        "--config",
+        str(config),
+        "--database",
+        database,
+        "--partners",
+        "0",
+        "--seed",
+        str(SEED),
+        "--import-file",
+        str(path),
+        "--import-rows",
+        str(rows),
+        "--import-duplicates",
+        str(duplicates),
+    ]
+    subprocess.run(command, cwd=PROJECT_DIR, check=True)
+
+
+def importer(env):
+    """A salesperson (not a manager) to import as; the administrator when there is none."""
+    salesman = env.ref("sales_team.group_sale_salesman")
+    manager = env.ref("sales_team.group_sale_manager")
+    users = salesman.users.filtered(
+        lambda user: user.active and not user.share and manager not in user.groups_id
+    )
+    return users[:1] or env.ref("base.user_admin")
+
+
+class QueryCounter:
+    """Counts the queries of a cursor (``sql_db.Cursor.sql_log_count`` is per cursor)."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.start = cr.sql_log_count
+
+    @property
+    def count(self):
+        return self.cr.sql_log_count - self.start
+
+
+def bench_ours(registry, odoo, content, filename):
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        user = importer(env)
+        env = env(user=user, context={"lang": "en_US", "tracking_disable": True})
+        cr.execute("SELECT count(*) FROM res_partner")
+        partners_before = cr.fetchone()[0]
+        env.flush_all()
+        rss_before = peak_rss_mb()
+        counter = QueryCounter(cr)
+        began = time.perf_counter()
+        record = env["crm.customer.import"].create({"file": base64.b64encode(content), "filename": filename})
+        record.action_preview()
+        previewed = time.perf_counter()
+        record.action_import()
+        if record.state == "queued":
+            # the background job runs the same chunks; inline here, without its commits
+            record.state = "running"
+            record._run_chunks()
+        env.flush_all()
+        spent = time.perf_counter() - began
+        figures = {
+            "seconds": spent,
+            "preview": previewed - began,
+            "queries": counter.count,
+            "rss": peak_rss_mb() - rss_before,
+            "rows": record.row_count,
+            "valid": record.valid_count,
+            "created": record.created_count,
+            "skipped": record.skipped_count,
+            "state": record.state,
+            "user": user.name,
+        }
+        cr.execute("SELECT count(*) FROM res_partner")
+        figures["partners_added"] = cr.fetchone()[0] - partners_before
+        cr.rollback()
+    return figures
+
+
+def bench_base_import(registry, odoo, content, filename):
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        user = importer(env)
+        user.company_id.crm_duplicate_check = False
+        env = env(user=user, context={"lang": "en_US"})
+        wizard = env["base_import.import"].create(
+            {"res_model": "res.partner", "file": content, "file_name": filename, "file_type": XLSX_MIMETYPE}
+        )
+        options = {
+            "has_headers": True,
+            "quoting": '"',
+            "separator": ",",
+            "float_thousand_separator": ",",
+            "float_decimal_separator": ".",
+            "date_format": "",
+            "datetime_format": "",
+            "encoding": "",
+            "sheet": "",
+            "import_skip_records": [],
+            "import_set_empty_fields": [],
+            "fallback_values": {},
+            "name_create_enabled_fields": {"industry_id": True, "crm_source_id": True, "category_id": True},
+            "limit": BASE_IMPORT_BATCH,
+            "skip": 0,
+        }
+        preview = wizard.parse_preview(dict(options))
+        headers = preview["headers"]
+        fields = [BASE_IMPORT_FIELDS.get(header, False) for header in headers]
+        options["sheet"] = preview.get("options", {}).get("sheet", "")
+        env.flush_all()
+        began = time.perf_counter()
+        created = 0
+        errors = 0
+        batches = 0
+        while True:
+            result = wizard.execute_import(fields, headers, dict(options))
+            batches += 1
+            created += len(result.get("ids") or [])
+            errors += sum(1 for message in result.get("messages", []) if message.get("type") == "error")
+            next_row = result.get("nextrow") or 0
+            if not next_row:
+                break
+            options["skip"] = next_row
+        env.flush_all()
+        spent = time.perf_counter() - began
+        cr.rollback()
+    return {"seconds": spent, "created": created, "errors": errors, "batches": batches}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    parser.add_argument("--database", required=True, help="database with crm_lifecycle (and base_import)")
+    parser.add_argument("--rows", type=int, default=50_000, help="rows of the file (default 50000)")
+    parser.add_argument(
+        "--duplicates", type=float, default=0.1, help="share of rows duplicating customers (default 0.1)"
+    )
+    parser.add_argument("--file", help="import this .xlsx instead of generating one")
+    parser.add_argument("--skip-baseline", action="store_true", help="only measure ours (no ratio)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    odoo, registry = start_odoo(args.config, args.database)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(args.file) if args.file else Path(folder) / "prospects.xlsx"
+        if not args.file:
+            began = time.perf_counter()
+            write_file(args.config, args.database, path, args.rows, args.duplicates)
+            print(f"File: {path.name} written in {time.perf_counter() - began:.1f} s", flush=True)
+        content = path.read_bytes()
+    print(
+        f"Customer import benchmark on {args.database}: {len(content) / 1e6:.1f} MB .xlsx,"
+        f" {args.rows:,} rows, {args.duplicates:.0%} duplicates of existing customers",
+        flush=True,
+    )
+    missed = []
+    ours = bench_ours(registry, odoo, content, path.name)
+    rate = ours["rows"] / ours["seconds"]
+    print(f"\nOurs (crm.customer.import, preview + import, as {ours['user']}):")
+    print(
+        f"  {ours['seconds']:8.1f} s  ({ours['preview']:.1f} s preview)  {rate:8.0f} rows/s"
+        f"  {ours['queries']:,} queries  peak memory +{ours['rss']:.0f} MB"
+    )
+    print(
+        f"  rows {ours['rows']:,}: {ours['created']:,} created, {ours['skipped']:,} skipped"
+        f" (state {ours['state']}); {ours['partners_added']:,} partners added with the contacts"
+    )
+    expected_new = ours["valid"]
+    if ours["created"] != expected_new or ours["state"] != "done":
+        print(f"  the import did not create every valid row ({expected_new:,}): FAILED")
+        missed.append("import")
+    met = rate >= TARGET_ROWS_PER_SECOND
+    print(f"  target >= {TARGET_ROWS_PER_SECOND:,.0f} rows/s: {verdict(met)}")
+    if not met:
+        missed.append("rows/s")
+    if not args.skip_baseline:
+        base = bench_base_import(registry, odoo, content, path.name)
+        base_rate = ours["rows"] / base["seconds"]
+        ratio = base["seconds"] / ours["seconds"]
+        print(f"\nBaseline (base_import.import.execute_import, batches of {BASE_IMPORT_BATCH:,}):")
+        print(
+            f"  {base['seconds']:8.1f} s  {base_rate:8.0f} rows/s  {base['created']:,} created,"
+            f" {base['errors']:,} error messages, {base['batches']} batches"
+        )
+        met = ratio >= TARGET_RATIO
+        print(f"\nRatio: ours {ratio:.1f}x faster; target >= {TARGET_RATIO:g}x: {verdict(met)}")
+        if not met:
+            missed.append("ratio")
+    print("(everything rolled back)")
+    print(f"\n{'Every target met.' if not missed else 'Missed: ' + ', '.join(missed)}", flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
