@@ -91,7 +91,7 @@ class CrmLifecycleFunnelReport(models.Model):
                        LEAD(event.to_stage_id) OVER partner_timeline AS next_stage_id,
                        LEAD(event.date) OVER partner_timeline AS left_date
                   FROM crm_partner_event event
-                 WHERE event.event_type = 'stage' AND event.to_stage_id IS NOT NULL
+                 WHERE event.event_type IN ('stage', 'import') AND event.to_stage_id IS NOT NULL
                 WINDOW partner_timeline AS (PARTITION BY event.partner_id ORDER BY event.date, event.id)
             )
             SELECT entry.id,

@@ -265,6 +265,18 @@ class TestCustomerImportEngine(PoolCase):
         self.assertEqual(customer.lifecycle_stage_id, self.stages["customer"])
         self.assertEqual(customer.user_id, self.salesperson)
 
+    def test_imported_customer_enters_the_funnel_in_the_pool_stage(self):
+        [result] = self.engine(self.salesperson, assign_to_me=True).run([self.full_row(2)])
+        self.env.flush_all()
+        entries = (
+            self.env["crm.lifecycle.funnel.report"]
+            .with_user(self.salesperson)
+            .search([("partner_id", "=", result.partner_id)])
+        )
+        self.assertEqual(entries.stage_id, self.stages["pool"])
+        self.assertEqual(entries.source_id, self.fair)
+        self.assertTrue(entries.is_current)
+
     def test_validate_writes_nothing(self):
         partners = self.env["res.partner"].search_count([])
         tags = self.env["res.partner.category"].search_count([])
