@@ -143,10 +143,15 @@ class TestCustomerImport(PoolCase):
         self.assertEqual(set(events.mapped("trigger")), {"import"})
         self.assertTrue(all("fair.xlsx" in event.reason for event in events))
         self.assertEqual(set(events.mapped("user_id")), {self.salesperson})
-        # the salesperson finds the new customers in the pool
+        # the salesperson finds the new customers in the pool, and from the import
         self.assertEqual(
             self.env["res.partner"].with_user(self.salesperson).search([("id", "in", partners.ids)]), partners
         )
+        self.assertEqual(set(events.mapped("document_name")), {record.display_name})
+        self.assertEqual(record.partner_count, 3)
+        opened = record.action_open_customers()
+        visible = self.env["res.partner"].with_user(self.salesperson).search(opened["domain"])
+        self.assertEqual(visible, partners)
 
         # the error report: original columns, the row number and the reason of each skipped row
         self.assertEqual(record.error_filename, "fair - errors.xlsx")

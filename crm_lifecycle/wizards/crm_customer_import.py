@@ -142,6 +142,38 @@ class CrmCustomerImport(models.Model):
     template_file = fields.Binary(string="Template", compute="_compute_template_file")
     message = fields.Text(readonly=True, copy=False)
     date_done = fields.Datetime(string="Imported On", readonly=True, copy=False)
+    partner_count = fields.Integer(
+        string="Imported Customers",
+        compute="_compute_partner_count",
+        help="Customers created by this import.",
+    )
+
+    def _import_event_domain(self):
+        return [
+            ("event_type", "=", "import"),
+            ("document_model", "=", self._name),
+            ("document_id", "in", self.ids),
+        ]
+
+    def _compute_partner_count(self):
+        # the customers the user may see: the timeline follows the customers' access rules
+        Event = self.env["crm.partner.event"]
+        counts = dict(Event._read_group(self._import_event_domain(), ["document_id"], ["__count"]))
+        for record in self:
+            record.partner_count = counts.get(record.id, 0)
+
+    def action_open_customers(self):
+        """The customers this import created (those the user may see)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_lifecycle_partner_action")
+        action.update(
+            {
+                "name": self.env._("Imported from %(file)s", file=self.filename or self.name),
+                "domain": [("crm_event_ids", "any", self._import_event_domain())],
+                "context": {"create": False},
+            }
+        )
+        return action
 
     @api.depends("filename")
     def _compute_name(self):
@@ -598,6 +630,7 @@ class CrmCustomerImport(models.Model):
             assign_to_me=self.assign_to_me,
             unknown_location=self.unknown_location,
             columns=self._columns(),
+            document=self,
         )
 
     def _chunk_size(self):

@@ -150,8 +150,9 @@ class CustomerImportEngine:
 
     CHUNK = 2000
 
-    def __init__(self, env, *, filename, pool, assign_to_me, unknown_location="skip", columns):
+    def __init__(self, env, *, filename, pool, assign_to_me, unknown_location="skip", columns, document=None):
         self.env = env
+        self.document = document  # the record the import events name as their source (the import)
         self.filename = filename or ""
         self.pool = pool.with_env(env)
         self.assign_to_me = bool(assign_to_me)
@@ -929,6 +930,13 @@ class CustomerImportEngine:
         env = self.env
         owner = env.uid if self.assign_to_me else None
         company = self._defaults().get("company_id") or env.company.id
+        document = {}
+        if self.document:
+            document = {
+                "document_model": self.document._name,
+                "document_id": self.document.id,
+                "document_name": self.document.display_name,
+            }
         stamp = {
             "create_uid": env.uid,
             "write_uid": env.uid,
@@ -950,6 +958,7 @@ class CustomerImportEngine:
                     reason=env._("Imported from %(file)s, row %(row)s.", file=self.filename, row=row.number),
                     company_id=company,
                     pool_id=self.pool.id,
+                    **document,
                 )
                 for row in rows
             ],
