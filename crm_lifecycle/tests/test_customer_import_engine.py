@@ -2,27 +2,12 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.crm_lifecycle.utils import import_headers
 from odoo.addons.crm_lifecycle.wizards.customer_import_engine import CustomerImportEngine
 
 from .common_pool import PoolCase
 
-COLUMNS = (
-    "name",
-    "contact_name",
-    "phone",
-    "mobile",
-    "email",
-    "vat",
-    "street",
-    "city",
-    "state",
-    "country",
-    "website",
-    "industry",
-    "source",
-    "notes",
-    "tags",
-)
+COLUMNS = import_headers.TARGETS  # one column of each, in this order
 # Stored fields that differ between two partners created a few seconds apart, or that point to
 # the partners themselves.
 NOT_COMPARED = {

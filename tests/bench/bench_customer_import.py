@@ -27,7 +27,6 @@ Everything is rolled back.
 
 import argparse
 import base64
-import importlib.util
 import io
 import resource
 import sys
@@ -35,7 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+# the helpers of the duplicate check benchmark (this folder is the script's, first in sys.path)
+from bench_duplicate import importer, load_generator, start_odoo, verdict
+
 TARGET_RATIO = 5.0
 TARGET_ROWS_PER_SECOND = 2000.0
 BASE_IMPORT_BATCH = 2000
@@ -60,28 +61,9 @@ BASE_IMPORT_FIELDS = {
 }
 
 
-def verdict(met):
-    return "target met" if met else "TARGET MISSED"
-
-
-def start_odoo(config, database):
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", str(config), "-d", database, "--log-level=warn"])
-    return odoo, Registry(database)
-
-
 def peak_rss_mb():
     # ru_maxrss is in kilobytes on Linux
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate", PROJECT_DIR / "data" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 HEADERS = list(BASE_IMPORT_FIELDS)
@@ -161,16 +143,6 @@ def write_file(registry, odoo, path, rows, duplicates):
             ]
         )
     workbook.save(path)
-
-
-def importer(env):
-    """A salesperson (not a manager) to import as; the administrator when there is none."""
-    salesman = env.ref("sales_team.group_sale_salesman")
-    manager = env.ref("sales_team.group_sale_manager")
-    users = salesman.users.filtered(
-        lambda user: user.active and not user.share and manager not in user.groups_id
-    )
-    return users[:1] or env.ref("base.user_admin")
 
 
 def file_industries(content):
