@@ -585,3 +585,10 @@ class TestCustomerImport(PoolCase):
             self.assertMenuOpens(self.sales_manager, menu)
         self.assertMenuOpens(self.sales_manager, "crm_lifecycle.crm_customer_import_mapping_menu")
         self.assertMenuHidden(self.salesperson, "crm_lifecycle.crm_customer_import_mapping_menu")
+
+    def test_public_pool_list_offers_the_import(self):
+        view = self.env.ref("crm_lifecycle.res_partner_view_list_pool")
+        arch = self.env["res.partner"].with_user(self.salesperson).get_view(view.id, "list")["arch"]
+        action = self.env.ref("crm_lifecycle.crm_customer_import_action_new")
+        self.assertIn(f'name="{action.id}"', arch)
+        self.assertEqual(action.sudo().res_model, "crm.customer.import")
