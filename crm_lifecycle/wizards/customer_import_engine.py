@@ -723,30 +723,28 @@ class CustomerImportEngine:
             customers.append(dict(customer, **stamp))
             if row.contact:
                 contact_values.append(dict(self._contact_values(row, customer), **stamp))
-        columns = set(self._insert_rows(Partner, customers))
-        self._insert_tags(rows)
-        # the stored computed fields of other modules: the ORM computes them for the new partners,
-        # untracked as in create() (mail.thread tracks the computed fields of existing records).
-        # A contact takes its company's value of those that only depend on what it takes from its
-        # company (its address and commercial fields): computed once, for the company, and
-        # inserted with the contact (updating rows is slower than inserting them)
-        companies = Partner.browse(ids[: len(rows)])
-        contact_records = Partner.browse(ids[len(rows) :])
-        written = columns | {
-            name for vals in contact_values for name, value in vals.items() if value is not None
+        # the stored computed fields of other modules: computed by the ORM, on new records holding
+        # the row's values (as a form computes them), and inserted with the row (updating rows
+        # just inserted costs more than inserting them). A contact takes its company's value of
+        # those that only depend on what it takes from its company (its address and commercial
+        # fields); the others are computed for the contacts once their companies exist.
+        written = {
+            name for vals in customers + contact_values for name, value in vals.items() if value is not None
         }
         others = self._other_computed_fields(written)
-        inherited = self._same_as_company(others) if contact_values else []
-        self._compute_others(others, companies)
+        self._compute_others(others, customers)
+        columns = set(self._insert_rows(Partner, customers))
+        self._insert_tags(rows)
         if contact_values:
+            inherited = self._same_as_company(others)
+            by_id = {vals["id"]: vals for vals in customers}
             for vals in contact_values:
-                company = companies.browse(vals["parent_id"])
-                for other in inherited:
-                    vals[other.name] = other.convert_to_column_insert(company[other.name], company)
+                company = by_id[vals["parent_id"]]
+                vals.update({other.name: company[other.name] for other in inherited})
+            self._compute_others([other for other in others if other not in inherited], contact_values)
             columns.update(self._insert_rows(Partner, contact_values))
-            self._compute_others([other for other in others if other not in inherited], contact_records)
         self._inserted += len(customers) + len(contact_values)
-        partners = companies | contact_records
+        partners = Partner.browse(ids)
         # what create() checks on the new records: record rules and Python constraints
         self._check_create_rules(partners)
         partners._validate_fields({*columns, "category_id", *(other.name for other in others)})
@@ -781,13 +779,28 @@ class CustomerImportEngine:
             or bool(dependency and dependency.related and dependency.related.split(".")[0] in synced)
         )
 
-    def _compute_others(self, others, partners):
-        """Let the ORM compute the stored computed fields ``others`` of the new ``partners``."""
-        if not others:
+    def _compute_others(self, others, values_list):
+        """Put in each of ``values_list`` (columns of new partners) its value of the computed
+        fields ``others``: the ORM computes them at once for all, on new records of the values."""
+        if not others or not values_list:
             return
+        Partner = self.env["res.partner"].with_context(tracking_disable=True)
+        # without the columns naming the partners themselves, which do not exist yet
+        skipped = {*LOG_FIELDS, "commercial_partner_id"}
+        records = Partner.concat(
+            *(
+                Partner.new(
+                    {name: value for name, value in vals.items() if name not in skipped and value is not None}
+                )
+                for vals in values_list
+            )
+        )
         for other in others:
-            self.env.add_to_compute(other, partners)
-        partners.with_context(tracking_disable=True).flush_model([other.name for other in others])
+            records.mapped(other.name)  # computes the field for every record at once
+            for vals, record in zip(values_list, records, strict=True):
+                vals[other.name] = other.convert_to_column_insert(
+                    other.convert_to_write(record[other.name], record), record
+                )
 
     def _check_create_rules(self, partners):
         """The create record rules of the importer on the new ``partners``, in one query; when one
