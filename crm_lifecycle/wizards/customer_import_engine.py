@@ -60,6 +60,21 @@ OWN_COMPUTED_FIELDS = (
     "user_id",
 )
 LOG_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
+# the texts of a row kept as they are (attribute of the row: target of the column)
+ROW_TEXTS = {
+    "name": "name",
+    "contact": "contact_name",
+    "email": "email",
+    "vat": "vat",
+    "street": "street",
+    "city": "city",
+    "comment": "notes",
+    "industry": "industry",
+    "source": "source",
+    "phone": "phone",
+    "mobile": "mobile",
+    "website": "website",
+}
 # The models of the names a row may give, by target: found by name, created when missing.
 NAMED_MODELS = {"tags": "res.partner.category", "industry": "res.partner.industry", "source": "utm.source"}
 
@@ -277,18 +292,8 @@ class CustomerImportEngine:
         row = _Row(row_number, cells)
         values = self._cells(cells)
         row.result.values = values
-        row.name = values.get("name", "")
-        row.contact = values.get("contact_name", "")
-        row.email = values.get("email", "")
-        row.vat = values.get("vat", "")
-        row.street = values.get("street", "")
-        row.city = values.get("city", "")
-        row.comment = values.get("notes", "")
-        row.industry = values.get("industry", "")
-        row.source = values.get("source", "")
-        row.phone = values.get("phone", "")
-        row.mobile = values.get("mobile", "")
-        row.website = values.get("website", "")
+        for attribute, target in ROW_TEXTS.items():
+            setattr(row, attribute, values.get(target, ""))
         if row.website:
             row.website = values["website"] = env["res.partner"]._clean_website(row.website)
         tags = {}
