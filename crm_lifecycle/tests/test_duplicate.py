@@ -149,7 +149,8 @@ class TestDuplicateCheck(CrmSuiteCase):
             form.save()
         message = str(error.exception)
         self.assertIn("北京华为技术有限公司 is already an open lead of Alice Seller", message)
-        self.assertIn(format_date(self.env, self.huawei_lead.date_open), message)
+        # the date is shown in the reader's time zone
+        self.assertIn(format_date(self.env(user=self.salesperson), self.huawei_lead.date_open), message)
         self.assertIn(self.huawei_lead.stage_id.name, message)
         self.assertNoContactDetails(message)
         # leads among themselves are left to Odoo's own deduplication (similar leads, merge)
