@@ -470,6 +470,566 @@ def test_generated_ownership_in_the_database(test_database):
     assert events == {"assign": owned[4], "release": pool[6]}
 
 
+# -- prospect list to import (--import-file) ------------------------------------------
+
+
+def prospect_row_keys(row):
+    """The keys crm_lifecycle's import computes for a row of the prospect list."""
+    cells = dict(zip(generate.IMPORT_HEADERS, row, strict=True))
+    codes = {name: code for code, name in generate.COUNTRY_NAMES.items()}
+    country = codes.get(cells["Country"])
+    pairs = {
+        ("name", normalize.company_name_key(cells["Company Name"])),
+        ("vat", normalize.vat_key(cells["VAT"])),
+        ("phone", normalize.phone_key(cells["Phone"], country)),
+        ("phone", normalize.phone_key(cells["Mobile"], country)),
+        ("email", normalize.email_key(cells["Email"])),
+    }
+    return {(kind, key) for kind, key in pairs if key}
+
+
+def test_new_prospects_are_distinct_companies():
+    first = generate.import_first_index(4242)
+    assert generate.IMPORT_FIRST_INDEX <= first < first + generate.IMPORT_SLOT_SIZE <= generate.INDEX_LIMIT
+    assert generate.import_first_index(4243) == first + generate.IMPORT_SLOT_SIZE
+    rng = generate.make_rng(4242, "import-new", 0)
+    rows = [generate.new_prospect(index, rng) for index in range(first, first + 3000)]
+    seen = collections.Counter()
+    for row, spec in rows:
+        assert list(row) == list(generate.IMPORT_HEADERS)
+        assert row["Company Name"] == spec["name"] and row["Country"] in generate.COUNTRY_NAMES.values()
+        assert row["Contact Person"] and row["Street"] and row["Industry"] in generate.IMPORT_INDUSTRIES
+        keys = prospect_row_keys([row[header] for header in generate.IMPORT_HEADERS])
+        assert keys == generate.prospect_keys(normalize, spec)
+        seen.update(keys)
+    assert max(seen.values()) == 1  # no key shared by two new companies
+
+
+def test_duplicate_prospects_keep_a_key_of_the_customer(sample):
+    rng = generate.make_rng(5, "import-duplicates", 0)
+    kinds = collections.Counter()
+    for spec in sample[:2000]:
+        partner = dict(spec, **generate.partner_keys(normalize, spec))
+        made = generate.duplicate_prospect(partner, rng, normalize)
+        assert made, spec
+        row, keys = made
+        shared = prospect_row_keys([row[header] for header in generate.IMPORT_HEADERS])
+        stored = {("name", partner["crm_name_key"]), ("vat", partner["crm_vat_key"])}
+        stored |= {("phone", partner["crm_phone_key"]), ("phone", partner["crm_mobile_key"])}
+        stored |= {("email", partner["crm_email_key"])}
+        assert keys <= shared & stored and ("name", partner["crm_name_key"]) in keys
+        assert len(keys) >= 2  # the name and at least one of phone, e-mail, VAT
+        kinds.update(kind for kind, _key in keys)
+        if row["Company Name"] != spec["name"]:
+            assert normalize.company_name_key(row["Company Name"]) == partner["crm_name_key"]
+    assert sum(1 for spec in sample[:2000] if spec["name"] != spec["name"].upper()) > 1000
+    assert min(kinds["phone"], kinds["email"], kinds["vat"]) > 300
+
+
+def read_xlsx(path):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    rows = [
+        ["" if cell is None else cell for cell in row] for row in workbook.active.iter_rows(values_only=True)
+    ]
+    workbook.close()
+    return rows
+
+
+@pytest.fixture
+def odoo_db():
+    """The ORM and the generator on the same cursor of the database of ``make test``,
+    rolled back at the end: the ORM reads what the generator writes."""
+    dbname, config = os.environ.get("CRM_TEST_DB"), os.environ.get("CRM_ODOO_CONFIG")
+    if not dbname or not config:
+        pytest.skip("needs the database of make test (CRM_TEST_DB, CRM_ODOO_CONFIG)")
+    import odoo
+    from odoo.modules.registry import Registry
+
+    # pytest-odoo has read the configuration (--odoo-config) already
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+        db = generate.Database.wrap(cr._cnx)
+        db.commit = lambda: None
+        try:
+            yield env, db, config, dbname
+        finally:
+            cr.rollback()
+
+
+def test_import_file_through_the_import_engine(odoo_db, tmp_path):
+    """The prospect list of --import-file: its duplicates are exactly the rows that
+    crm_lifecycle's import refuses as customers already there; the others are valid."""
+    from odoo.addons.crm_lifecycle.utils import import_headers
+    from odoo.addons.crm_lifecycle.wizards.customer_import_engine import CustomerImportEngine
+
+    env, db, config, dbname = odoo_db
+    path = tmp_path / "prospects.xlsx"
+    argv = ["--config", config, "--database", dbname, "--prefix", "PYTEST", "--salespeople", "3"]
+    argv += ["--partners", "1500", "--seed", "8", "--today", "2025-06-01", "--import-file", str(path)]
+    args = generate.parse_args([*argv, "--import-rows", "600", "--import-duplicates", "0.2"])
+    generate.generate_partners(db, args, NOW)
+    assert generate.write_import_file(db, args) == 600
+    rows = read_xlsx(path)
+    assert rows[0] == list(generate.IMPORT_HEADERS) and len(rows) == 601
+    assert all(isinstance(cell, str) for row in rows for cell in row)
+    keys = [prospect_row_keys(row) for row in rows[1:]]
+    known = generate.known_keys(db, set().union(*keys))
+    duplicates = {position for position, row_keys in enumerate(keys) if row_keys & known}
+    assert len(duplicates) == 120
+    assert max(collections.Counter(key for row_keys in keys for key in row_keys).values()) == 1
+
+    env.invalidate_all()
+    user = env.ref("base.user_demo")
+    pool = env["crm.pool"].search([("is_default", "=", True), ("company_id", "=", env.company.id)], limit=1)
+    columns = {index: import_headers.match_header(header) for index, header in enumerate(rows[0])}
+    assert None not in columns.values()
+    engine = CustomerImportEngine(
+        env(user=user), filename=path.name, pool=pool, assign_to_me=False, columns=columns
+    )
+    results = engine.validate([(number, row) for number, row in enumerate(rows[1:], start=2)])
+    statuses = {result.row_number - 2: result.status for result in results}
+    assert {position for position, status in statuses.items() if status == "duplicate"} == duplicates
+    assert collections.Counter(statuses.values()) == {"ok": 480, "duplicate": 120}
+    assert not [result.message for result in results if result.status == "ok" and result.message]
+
+    again = tmp_path / "again.xlsx"
+    assert (
+        generate.write_import_file(
+            db,
+            generate.parse_args(
+                [*argv[:-1], str(again), "--import-rows", "600", "--import-duplicates", "0.2"]
+            ),
+        )
+        == 600
+    )
+    assert read_xlsx(again) == rows  # deterministic
+    other = tmp_path / "other.xlsx"
+    generate.write_import_file(db, generate.parse_args([*argv[:-1], str(other), "--seed", "9"]))
+    other_rows = read_xlsx(other)[1:]
+    other_keys = [prospect_row_keys(row) for row in other_rows]
+    other_known = generate.known_keys(db, set().union(*other_keys))
+    # another seed, other new companies (the copies of customers may pick the same customers)
+    new_here = {row[0] for position, row in enumerate(rows[1:]) if position not in duplicates}
+    new_there = {
+        row[0] for row, row_keys in zip(other_rows, other_keys, strict=True) if not row_keys & other_known
+    }
+    assert len(new_there) == 900
+    assert not new_here & new_there
+
+
+def test_import_file_alone_from_the_command_line(tmp_path):
+    """--partners 0: only the file, written from what the database holds."""
+    dbname, config = os.environ.get("CRM_TEST_DB"), os.environ.get("CRM_ODOO_CONFIG")
+    if not dbname or not config:
+        pytest.skip("needs the database of make test (CRM_TEST_DB, CRM_ODOO_CONFIG)")
+    path = tmp_path / "only.xlsx"
+    argv = ["--config", config, "--database", dbname, "--partners", "0", "--import-file", str(path)]
+    db = generate.Database(config, dbname)
+    try:
+        partners_before = db.fetchall("SELECT count(*) FROM res_partner")[0][0]
+    finally:
+        db.close()
+    assert generate.main([*argv, "--import-rows", "50", "--import-duplicates", "0.1"]) == 0
+    rows = read_xlsx(path)
+    assert len(rows) == 51 and rows[0] == list(generate.IMPORT_HEADERS)
+    db = generate.Database(config, dbname)
+    try:
+        assert db.fetchall("SELECT count(*) FROM res_partner")[0][0] == partners_before
+        keys = [prospect_row_keys(row) for row in rows[1:]]
+        assert sum(bool(row_keys & generate.known_keys(db, row_keys)) for row_keys in keys) == 5
+    finally:
+        db.close()
+
+
+# -- history (--history) ------------------------------------------------------------
+
+
+def history_partner(index, stage, **values):
+    """A partner of plan_history: a customer owned since long, unless told otherwise."""
+    partner = {
+        "id": 1000 + index,
+        "index": index,
+        "stage": stage,
+        "create_date": NOW - 1500 * DAY,
+        "stage_date": NOW - 1400 * DAY,
+        "user": 7,
+        "owner_since": NOW - 20 * DAY,
+        "last_contact": NOW - 2 * DAY,
+        "pool_state": "owned",
+        "previous_owner": None,
+        "expired": False,
+        "country_code": "PL",
+    }
+    partner.update(values)
+    return partner
+
+
+HISTORY_OPTIONS = {
+    "years": 3,
+    "lines_per_invoice": 5,
+    "late_share": 0.25,
+    "credit_note_share": 0.05,
+    "salespeople": [7, 8],
+    "terms": {0: 1, 30: 4, 15: 2},
+}
+
+
+def test_history_plans_follow_the_partner():
+    """A customer's first order is the day it became one, the budget of invoice lines is met,
+    payments never precede their invoice and the last contact message is the last contact."""
+    customer = history_partner(1, "customer", stage_date=NOW - 400 * DAY)
+    plan = generate.plan_history(customer, 120, 5, NOW, HISTORY_OPTIONS)
+    invoiced = [order for order in plan["orders"] if order["invoice"] is not None]
+    assert invoiced[0]["date"] == customer["stage_date"]
+    assert sum(order["lines"] for order in invoiced) == 120
+    assert all(order["date"] <= NOW and order["date"] >= customer["create_date"] for order in plan["orders"])
+    for invoice in plan["invoices"]:
+        assert invoice["date"] <= NOW.date() and invoice["due"] >= invoice["date"]
+        for date, _share in invoice["payments"]:
+            assert invoice["date"] <= date <= NOW.date()
+    assert [date for date, _author, _kind in plan["messages"]][-1] == customer["last_contact"]
+    assert {author for _date, author, _kind in plan["messages"]} == {7}
+    same = generate.plan_history(customer, 120, 5, NOW, HISTORY_OPTIONS)
+    assert [(o["date"], o["state"], o["lines"]) for o in same["orders"]] == [
+        (o["date"], o["state"], o["lines"]) for o in plan["orders"]
+    ]
+    other = generate.plan_history(customer, 120, 6, NOW, HISTORY_OPTIONS)
+    assert [o["date"] for o in other["orders"]] != [o["date"] for o in plan["orders"]]
+
+
+def test_history_keeps_open_documents_for_safe_owners():
+    """Open quotations and opportunities would exempt a customer from release: only owners
+    that are not expired have them; an expired owner's prospect has them lost or cancelled."""
+    opportunity = history_partner(2, "opportunity", stage_date=NOW - 60 * DAY)
+    plan = generate.plan_history(opportunity, 0, 5, NOW, HISTORY_OPTIONS)
+    assert [order["state"] for order in plan["orders"]] in (["sent"], ["draft"])
+    assert generate.plan_facts(plan, opportunity["owner_since"]) == (False, False, True)
+    expired = dict(opportunity, expired=True)
+    plan = generate.plan_history(expired, 0, 5, NOW, HISTORY_OPTIONS)
+    assert [order["state"] for order in plan["orders"]] == ["cancel"]
+    assert [lead["state"] for lead in plan["leads"]] == ["lost"]
+    assert generate.plan_facts(plan, opportunity["owner_since"]) == (False, False, False)
+    released = history_partner(3, "potential", user=None, pool_state="pool", previous_owner=8)
+    plan = generate.plan_history(released, 0, 5, NOW, HISTORY_OPTIONS)
+    assert {lead["state"] for lead in plan["leads"]} == {"lost"} and not plan["activities"]
+    assert {author for _date, author, _kind in plan["messages"]} == {8}
+    silent = history_partner(4, "qualified", last_contact=None)
+    plan = generate.plan_history(silent, 0, 5, NOW, HISTORY_OPTIONS)
+    assert not plan["messages"] and [lead["type"] for lead in plan["leads"]] == ["lead"]
+    invalid = history_partner(5, "invalid")
+    plan = generate.plan_history(invalid, 0, 5, NOW, HISTORY_OPTIONS)
+    assert [(lead["state"], lead["reason"]) for lead in plan["leads"]] == [("lost", "invalid")]
+
+
+def test_schedule_with_documents_is_the_addons():
+    """An open opportunity lifts the no-opportunity rule, a deal since the claim the no-deal
+    rule; the pool's exemptions clear the deadline."""
+    limits = generate.pool_limits(RULES)
+    claim = datetime.datetime(2025, 5, 30, 9, 0)
+    spec = {"stage": "qualified", "pool_state": "owned", "owner_since": claim, "create_date": claim}
+    silent = dict(spec, last_contact_date=None)
+    assert generate.schedule(silent, limits, (False, False, True))[:3] == (claim + 30 * DAY, "no_contact", 30)
+    contacted = dict(spec, last_contact_date=claim + 40 * DAY)
+    assert generate.schedule(contacted, limits, (False, False, True))[:3] == (
+        claim + 70 * DAY,
+        "no_contact",
+        30,
+    )
+    assert generate.schedule(contacted, limits, (True, False, False))[:3] == (
+        claim + 60 * DAY,
+        "no_opportunity",
+        60,
+    )
+    assert generate.schedule(contacted, limits, (True, True, True), (True, False))[:3] == (None,) * 3
+    assert generate.schedule(contacted, limits, (False, False, True), (False, True))[:3] == (None,) * 3
+
+
+def test_pareto_sizes_and_seasons():
+    weights = [generate.pareto_weight(generate.make_rng(3, "size", index)) for index in range(20_000)]
+    weights.sort(reverse=True)
+    assert 0.55 < sum(weights[:4000]) / sum(weights) < 0.9  # the top fifth buys most
+    parts = generate.split_by_weight(100_000, weights)
+    assert sum(parts) == 100_000 and min(parts) >= 1 and parts[0] == max(parts)
+    dates = generate.seasonal_dates(generate.make_rng(3, "season", 0), NOW - 730 * DAY, NOW, 20_000)
+    months = collections.Counter(date.month for date in dates)
+    assert months[12] > months[8] * 1.4  # the end-of-year peak, the summer dip
+    assert sum(date.year == NOW.year - 1 for date in dates) > sum(date.year == NOW.year - 2 for date in dates)
+
+
+def fake_reference():
+    """The reference data of history_rows, as load_history_reference reads it."""
+    constants = {
+        key: {column: 1 if value is None else value for column, value in table_constants.items()}
+        for key, _columns, table_constants in generate.HISTORY_COLUMNS.values()
+    }
+    return {
+        "company": 1,
+        "currency": 1,
+        "constants": constants,
+        "tax": {"id": 1, "rate": 150_000, "group": 1, "name": "15%", "account": 22, "invoice_line": 2},
+        "users": {7: (70, '"Anna" <anna@example.com>'), 8: (80, '"Piotr" <piotr@example.com>')},
+        "user_tz": {7: "Europe/Warsaw"},
+        "teams": {7: 1, 8: 1},
+        "in_payment_state": "paid",
+        "prefixes": {"invoice": "INV/{year}/", "refund": "RINV/{year}/", "payment": "PBNK1/{year}/"},
+        "order_prefix": "S",
+        "order_padding": 5,
+        "validity_days": 30,
+        "sale_journal": 1,
+        "bank_journal": 6,
+        "company_bank": None,
+        "income": 27,
+        "receivable": 7,
+        "outstanding": 49,
+        "uom": 1,
+        "lead_stages": {"new": 1, "qualified": 2, "potential": 3, "proposition": 3, "won": 4},
+        "lost_reasons": {"normal": [1, 2], "invalid": [4]},
+        "activity_types": {"call": 2, "email": 1, "meeting": 3, "todo": 4},
+        "subtypes": {"note": 2, "activity": 3},
+        "models": {"res.partner": 87, "crm.lead": 514},
+        "method_name": "Manual Payment",
+        "langs": {"pl_PL": 9},
+        "terms": {0: 1, 30: 4, 15: 2},
+    }
+
+
+def history_job(seed=5, count=300):
+    ref = fake_reference()
+    ref["tax"]["refund_line"] = 4
+    stages = ["customer", "customer", "opportunity", "potential", "qualified", "invalid", "pool"]
+    rows = []
+    for index in range(count):
+        row = dict.fromkeys(generate.HISTORY_PARTNER_COLUMNS)
+        partner = history_partner(index, stages[index % len(stages)], stage_date=NOW - (index % 900) * DAY)
+        row.update({key: value for key, value in partner.items() if key in row})
+        row.update(name=f"Firma {index} Sp. z o.o.", email=f"biuro@firma{index}.pl", phone="+48 22 200 00 00")
+        row.update(email_normalized=f"biuro@firma{index}.pl", lang="pl_PL", country_id=166)
+        row.update(crm_name_key=f"firma{index}", crm_email_key=f"biuro@firma{index}.pl")
+        rows.append(tuple(row[key] for key in generate.HISTORY_PARTNER_COLUMNS))
+    partners = generate.history_partners(rows, ref, NOW, None)
+    budgets = [60 if partner["stage"] == "customer" else 0 for partner in partners]
+    options = dict(HISTORY_OPTIONS, salespeople=[7, 8])
+    limits = generate.pool_limits(RULES)
+    job = {"seed": seed, "now": NOW, "options": options, "ref": ref, "products": products_of_catalogue()}
+    job.update(partners=partners, budgets=budgets, limits=limits, exempt=(True, True))
+    counts, dated = generate.history_counts(job)
+    job["ids"] = {}
+    first = 1
+    for table in generate.HISTORY_TABLES:
+        job["ids"][table] = list(range(first, first + counts[table]))
+        first += counts[table]
+    numbers = collections.Counter()
+    job["numbers"] = {}
+    for kind, date in sorted(dated):
+        job["numbers"][(kind, date)] = [
+            numbers[kind] + position + 1 for position in range(dated[(kind, date)])
+        ]
+        numbers[kind] += dated[(kind, date)]
+    return job, counts
+
+
+def products_of_catalogue():
+    return [
+        (100 + position, name, price * 100, cost * 100, kind)
+        for position, (_code, name, price, cost, kind) in enumerate(generate.CATALOGUE)
+    ]
+
+
+def test_history_rows_hold_their_columns_and_balance():
+    """Pass 2 writes what pass 1 counted, each row with the columns the COPY names; the
+    journal entries balance and the invoices' residuals are what their payments leave."""
+    job, counts = history_job()
+    out, schedules = generate.history_rows(job)
+    for table, (key, columns, _constants) in generate.HISTORY_COLUMNS.items():
+        width = len(columns) + len(job["ref"]["constants"][key])
+        assert len(out.get(table, [])) == counts[table], table
+        assert {len(line.split("\t")) for line in out.get(table, [])} <= {width}, table
+    for key, (_table, columns) in generate.RELATIONS.items():
+        assert {len(line.split("\t")) for line in out[key]} == {len(columns)}
+    position = {name: number for number, name in enumerate(generate.HISTORY_COLUMNS["account_move_line"][1])}
+    balances = collections.Counter()
+    residuals = collections.Counter()
+    for line in out["account_move_line"]:
+        cells = line.split("\t")
+        debit, credit, balance = (float(cells[position[name]]) for name in ("debit", "credit", "balance"))
+        assert round(debit - credit, 2) == balance
+        balances[cells[position["move_id"]]] += round(balance * 100)
+        if cells[position["display_type"]] == "payment_term" and float(cells[position["debit"]]):
+            residuals[cells[position["move_id"]]] = round(float(cells[position["amount_residual"]]) * 100)
+    assert balances and not any(balances.values())
+    moves = {name: number for number, name in enumerate(generate.MOVE_COLUMNS)}
+    partial_amounts = collections.Counter()
+    lines_by_id = {line.split("\t")[0]: line.split("\t") for line in out["account_move_line"]}
+    for line in out["account_partial_reconcile"]:
+        cells = line.split("\t")
+        debit_line = lines_by_id[cells[1]]
+        partial_amounts[debit_line[position["move_id"]]] += round(float(cells[4]) * 100)
+    states = collections.Counter()
+    for line in out["account_move"]:
+        cells = line.split("\t")
+        if cells[moves["move_type"]] != "out_invoice":
+            continue
+        total = round(float(cells[moves["amount_total"]]) * 100)
+        residual = round(float(cells[moves["amount_residual"]]) * 100)
+        assert residual == residuals[cells[0]] == total - partial_amounts[cells[0]]
+        states[cells[moves["payment_state"]]] += 1
+    assert {"paid", "not_paid"} <= set(states)
+    assert schedules  # the documents lift some rules of the owners' schedules
+    again, _schedules = generate.history_rows(history_job()[0])
+    assert again == out  # deterministic
+    other, _schedules = generate.history_rows(history_job(seed=6)[0])
+    assert other["account_move_line"] != out["account_move_line"]
+
+
+def test_history_in_the_database(odoo_db):
+    """Leads, orders, invoices, payments, messages and activities of generated partners:
+    consistent journal entries, residuals and payment states that Odoo recomputes the same,
+    the same ownership schedule as crm_lifecycle's, contacts as last contact dates, and the
+    ORM reads them (invoice lists, payment widgets, partner totals) without error."""
+    env, db, config, dbname = odoo_db
+    argv = ["--config", config, "--database", dbname, "--prefix", "PYTEST", "--salespeople", "3"]
+    argv += ["--partners", "1500", "--seed", "8", "--today", "2025-06-01", "--expired", "60"]
+    args = generate.parse_args([*argv, "--history", "--invoice-lines", "6000", "--credit-note-share", "0.1"])
+    generate.generate_partners(db, args, NOW)
+    written = generate.generate_history(db, args, NOW)
+    assert written["account_move_line"] > 6000 and written["mail_message"] > 500
+    env.invalidate_all()
+    partners = env["res.partner"].with_context(active_test=False).search([("ref", "=like", "PYTEST-%")])
+    assert len(partners) == 1500
+    invoices = env["account.move"].search(
+        [("commercial_partner_id", "in", partners.ids), ("move_type", "=", "out_invoice")]
+    )
+    product_lines = invoices.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+    assert len(product_lines) == 6000  # --invoice-lines, exactly
+    customers = partners.filtered(lambda partner: partner.lifecycle_stage_id.code == "customer")
+    assert set(invoices.commercial_partner_id) == set(customers)
+    by_customer = sorted(
+        collections.Counter(line.partner_id.id for line in product_lines).values(), reverse=True
+    )
+    assert sum(by_customer[: len(by_customer) // 5]) > 0.5 * 6000  # Pareto
+    states = collections.Counter(invoices.mapped("payment_state"))
+    assert states["paid"] > states["not_paid"] > 0 and states["partial"] + states["reversed"] > 0
+    today = NOW.date()
+    overdue = invoices.filtered(lambda move: move.amount_residual and move.invoice_date_due < today)
+    assert overdue
+    # what is due is what the invoice list's "Overdue" filter (and the follow-up) looks for
+    due_states = ("not_paid", "partial")
+    assert all(bool(move.amount_residual) == (move.payment_state in due_states) for move in invoices)
+    cr = env.cr
+    cr.execute(
+        "SELECT count(*) FROM (SELECT move_id FROM account_move_line l"
+        "  JOIN account_move m ON m.id = l.move_id WHERE m.commercial_partner_id = ANY(%s)"
+        " GROUP BY move_id HAVING sum(l.debit) != sum(l.credit)) x",
+        (partners.ids,),
+    )
+    assert cr.fetchone()[0] == 0  # balanced
+    cr.execute(
+        """SELECT count(*) FILTER (WHERE part.max_date > m.invoice_date_due), count(*)
+             FROM account_partial_reconcile part
+             JOIN account_move_line l ON l.id = part.debit_move_id JOIN account_move m ON m.id = l.move_id
+            WHERE m.id = ANY(%s)""",
+        (invoices.ids,),
+    )
+    late, paid = cr.fetchone()
+    assert 0 < late < paid  # some late payments
+    # invoice numbers follow the dates
+    numbered = invoices.sorted(lambda move: (move.invoice_date, move.sequence_number))
+    for year in {move.invoice_date.year for move in numbered}:
+        numbers = [move.sequence_number for move in numbered if move.invoice_date.year == year]
+        assert numbers == sorted(numbers)
+    # the contacts are the last contact dates
+    cr.execute(
+        """SELECT count(*) FROM res_partner p WHERE p.ref LIKE 'PYTEST-%%'
+              AND p.last_contact_date IS DISTINCT FROM (
+                  SELECT max(m.date) FROM mail_message m WHERE m.model = 'res.partner' AND m.res_id = p.id
+                     AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL))"""
+    )
+    assert cr.fetchone()[0] == 0
+    for table in generate.ANALYZED_HISTORY_TABLES:
+        cr.execute(f"ANALYZE {table}")  # as the generator's command line does after its run
+    # the expired owners are still exactly 60; the schedule is crm_lifecycle's (a sample of
+    # the owners with documents: the addon's query scans account_move per partner)
+    owned = partners.filtered(lambda partner: partner.crm_pool_state == "owned")
+    assert len(owned.filtered(lambda partner: (partner.ownership_deadline or NOW) < NOW)) == 60
+    busy = env["crm.lead"].search([("partner_id", "in", owned.ids)]).partner_id | invoices.partner_id
+    sample = (owned & busy)[:150] | owned.filtered(lambda partner: (partner.ownership_deadline or NOW) < NOW)[
+        :20
+    ]
+    assert sample.filtered(lambda partner: not partner.ownership_deadline)  # exempted by a deal
+    schedule = "ownership_deadline", "crm_release_rule", "crm_release_days", "next_followup_date"
+    before = {partner.id: tuple(partner[name] for name in schedule) for partner in sample}
+    env["res.partner"]._crm_refresh_schedule(ids=sample.ids)
+    sample.invalidate_recordset(list(schedule))
+    assert {partner.id: tuple(partner[name] for name in schedule) for partner in sample} == before
+    # Odoo recomputes the same values (stored computed fields that are not user input)
+    samples = {
+        "account.move": invoices | invoices.reversal_move_ids,
+        "account.move.line": invoices.line_ids,
+        "account.payment": env["account.payment"].search([("partner_id", "in", partners.ids)]),
+        "sale.order": env["sale.order"].search([("partner_id", "in", partners.ids)]),
+        "sale.order.line": env["sale.order.line"].search([("order_partner_id", "in", partners.ids)]),
+        "crm.lead": env["crm.lead"]
+        .with_context(active_test=False)
+        .search([("partner_id", "in", partners.ids)]),
+        "mail.activity": env["mail.activity"].search([("res_id", "in", partners.ids)]),
+    }
+    skipped = {"automated_probability", "outstanding_account_id"}  # Odoo's scoring; set by the flow
+    for model, records in samples.items():
+        assert records, model
+        records = records[:400]
+        fields = [
+            field
+            for field in records._fields.values()
+            if field.store and field.compute and field.readonly and field.type != "one2many"
+        ]
+        fields = [field for field in fields if field.name not in skipped]
+        stored = {(field.name, record.id): record[field.name] for field in fields for record in records}
+        env.invalidate_all()
+        for field in fields:
+            env.add_to_compute(field, records)
+        for (name, record_id), value in stored.items():
+            computed = env[model].browse(record_id)[name]
+            if records._fields[name].type in ("float", "monetary"):
+                assert abs((computed or 0.0) - (value or 0.0)) < 0.006, (
+                    model,
+                    name,
+                    record_id,
+                    value,
+                    computed,
+                )
+            else:
+                assert computed == value, (model, name, record_id, value, computed)
+        env.invalidate_all()
+    # what the screens read
+    fields = ["name", "invoice_date", "invoice_date_due", "amount_total_signed", "amount_residual_signed"]
+    listed = env["account.move"].search_read(
+        [("id", "in", invoices.ids)], [*fields, "payment_state"], limit=80
+    )
+    assert len(listed) == 80
+    paid = invoices.filtered(lambda move: move.payment_state == "paid")[:20]
+    for invoice in paid:
+        widget = invoice.invoice_payments_widget
+        assert widget and sum(item["amount"] for item in widget["content"]) == pytest.approx(
+            invoice.amount_total
+        )
+    customer = max(customers, key=lambda partner: partner.total_invoiced)
+    mine = invoices.filtered(lambda move: move.commercial_partner_id == customer)
+    refunds = env["account.move"].search(
+        [("commercial_partner_id", "=", customer.id), ("move_type", "=", "out_refund")]
+    )
+    assert customer.total_invoiced == pytest.approx(
+        sum(mine.mapped("amount_untaxed_signed")) + sum(refunds.mapped("amount_untaxed_signed"))
+    )
+    assert customer.credit == pytest.approx(sum(mine.mapped("amount_residual_signed")))
+    assert customer.sale_order_count >= len(mine)
+    assert env["sale.order"].search_read(
+        [("partner_id", "=", customer.id)], ["name", "amount_total", "margin"]
+    )
+
+
 # -- COPY format and command line ---------------------------------------------------
 
 

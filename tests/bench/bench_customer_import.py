@@ -66,83 +66,14 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-HEADERS = list(BASE_IMPORT_FIELDS)
-COUNTRY_NAMES = {"PL": "Poland", "GB": "United Kingdom", "CN": "China", "US": "United States"}
-SOURCES = ("Trade Fair", "Yellow Pages", "Industry Website", "Cold Call")
-
-
-def write_file(registry, odoo, path, rows, duplicates):
-    """A prospect list of ``rows`` companies made by data/generate.py, ``duplicates`` of them
-    customers already in the database (same email or phone, name typed in capitals).
-
-    New companies take generator indices from the middle of its range, far from the partners
-    it put in the database, so they match nothing there nor each other.
-    """
-    import openpyxl  # noqa: PLC0415 (the virtualenv of Odoo has it)
-
+def write_file(config, database, path, rows, duplicates):
+    """The prospect list of ``data/generate.py --import-file``: ``rows`` companies,
+    ``duplicates`` of them customers already in the database, the others new to it."""
     generate = load_generator()
-    rng = generate.make_rng(SEED, "import-file", 0)
-    with registry.cursor() as cr:
-        cr.execute(
-            """
-            SELECT p.name, p.email, p.phone, p.vat, p.city, c.code
-              FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id
-             WHERE p.lifecycle_stage_id IS NOT NULL AND p.parent_id IS NULL AND p.active
-               AND (p.email IS NOT NULL OR p.phone IS NOT NULL)
-             ORDER BY p.id
-            """
-        )
-        existing = cr.fetchall()
-    wanted = int(rows * duplicates)
-    picked = rng.sample(existing, min(wanted, len(existing)))
-    duplicate_at = set(rng.sample(range(rows), len(picked)))
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Prospects")
-    sheet.append(HEADERS)
-    first_index = generate.INDEX_LIMIT // 2
-    for position in range(rows):
-        if position in duplicate_at:
-            name, email, phone, vat, city, code = picked.pop()
-            sheet.append(
-                [
-                    name.upper(),
-                    "",
-                    phone or "",
-                    "",
-                    email or "",
-                    vat or "",
-                    "",
-                    city or "",
-                    COUNTRY_NAMES.get(code, code or ""),
-                    "",
-                    "",
-                    rng.choice(SOURCES),
-                    "",
-                    "",
-                ]
-            )
-            continue
-        index = first_index + position
-        spec = generate._company_identity(index, generate.make_rng(SEED, "import-row", index))
-        sheet.append(
-            [
-                spec["name"],
-                f"Contact {position + 1}",
-                spec["phone"],
-                spec["mobile"] or "",
-                spec["email"],
-                spec["vat"] or "",
-                f"{position % 300 + 1} Market Street",
-                spec["city"],
-                COUNTRY_NAMES.get(spec["country_code"], spec["country_code"]),
-                f"https://www.{spec['email'].split('@')[1]}",
-                spec["industry"],
-                rng.choice(SOURCES),
-                "From the trade fair list" if position % 7 == 0 else "",
-                "Prospect, Fair 2026" if position % 3 == 0 else "Prospect",
-            ]
-        )
-    workbook.save(path)
+    argv = ["--config", str(config), "--database", database, "--partners", "0", "--seed", str(SEED)]
+    argv += ["--import-file", str(path), "--import-rows", str(rows), "--import-duplicates", str(duplicates)]
+    if generate.main(argv):
+        raise SystemExit("data/generate.py could not write the prospect list")
 
 
 def file_industries(content):
@@ -292,7 +223,7 @@ def main(argv=None):
         path = Path(args.file) if args.file else Path(folder) / "prospects.xlsx"
         if not args.file:
             began = time.perf_counter()
-            write_file(registry, odoo, path, args.rows, args.duplicates)
+            write_file(args.config, args.database, path, args.rows, args.duplicates)
             print(f"File: {path.name} written in {time.perf_counter() - began:.1f} s", flush=True)
         content = path.read_bytes()
     print(
