@@ -5,6 +5,8 @@ from lxml import etree
 from odoo import Command, fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 from .common import CrmSuiteCase
 
@@ -282,6 +284,27 @@ class TestPoolAccess(CrmSuiteCase):
         new_invoice = order.with_user(self.salesperson)._create_invoices()
         self.assertEqual(new_invoice.partner_id, self.rival_customer)
         self.assertEqual(self.rival_customer.user_id, self.rival, "the owner keeps the customer")
+
+    def test_invoice_rule_reads_an_index(self):
+        """The rule "customers of own invoices" runs on every read of partners by a salesperson:
+        its lookup of the salesperson's invoices reads an index, not all of account_move."""
+        __, invoice, __ = self._rival_documents(self.salesperson)
+        index = "account_move_crm_invoice_user_partner_index"
+        self.assertTrue(index_exists(self.env.cr, index))
+        scans = SQL("SELECT pg_stat_get_xact_numscans(%s::regclass)", index)
+        # the test database is small: forbid sequential scans to see which index the rule can use
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(scans)
+        before = self.env.cr.fetchone()[0]
+        self.env.invalidate_all()
+        found = (
+            self.env["res.partner"].with_user(self.salesperson).search([("id", "=", invoice.partner_id.id)])
+        )
+        self.env.cr.execute(scans)
+        after = self.env.cr.fetchone()[0]
+        self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        self.assertEqual(found, self.rival_customer)
+        self.assertGreater(after, before)
 
     def test_documents_of_other_customer_open_without_salesperson(self):
         """Documents without a salesperson are every salesperson's to see (Odoo's own rules);
