@@ -3074,31 +3074,24 @@ class _HistoryWriter:
             f"\t{money(residual)}\tf\t{NULL}\t{stamp}\t{stamp}\t{_id(user)}\t{_id(user)}"
             + self.constants["move"]
         )
-        shared = (
-            f"\t{ref['sale_journal']}\t{partner_id}\t{name}\t\t{date}\t{date}\t{stamp}\t{stamp}"
-            f"\t{_id(user)}\t{_id(user)}" + self.constants["move_line"]
-        )
+        shared = self.line_shared(ref["sale_journal"], partner_id, name, "", date, date, stamp, user)
         rows = self.out["account_move_line"]
         taxed = _bool(bool(self.rate))
         for position, (order_line, product, quantity, unit, discount, subtotal, line_tax) in enumerate(lines):
             line_id = line_ids[position]
             rows.append(
-                f"{line_id}\t{move_id}\t{position}\t{ref['income']}\tproduct\t{product[1]}\t{product[0]}"
-                f"\t{ref['uom']}\t{quantity}\t{money(unit)}\t{discount}\t{money(subtotal)}"
-                f"\t{money(subtotal + line_tax)}\t0\t{money(subtotal)}\t{money(-subtotal)}"
-                f"\t{money(-subtotal)}"
-                f"\t0\t0\tf\t{NULL}\t{NULL}\t{NULL}\t{NULL}\t{taxed}\t{NULL}\t{NULL}\t{NULL}\t{NULL}" + shared
+                self.product_line_row(
+                    line_id, move_id, position, product, quantity, unit, discount, subtotal, line_tax
+                )
+                + f"\t0\t{money(subtotal)}\t{money(-subtotal)}\t{money(-subtotal)}"
+                + self.line_tail(taxed, shared)
             )
             self.out["order_line_invoice"].append(f"{line_id}\t{order_line}")
             if self.rate:
                 self.out["move_line_tax"].append(f"{line_id}\t{ref['tax']['id']}")
         if self.rate:
-            tax_ref = ref["tax"]
             rows.append(
-                f"{line_ids[len(lines)]}\t{move_id}\t10000\t{tax_ref['account']}\ttax\t{tax_ref['name']}\t{NULL}"
-                f"\t{NULL}\t0\t0\t0\t0\t0\t0\t{money(tax)}\t{money(-tax)}\t{money(-tax)}\t0\t0\tf"
-                f"\t{tax_ref['id']}\t{tax_ref['group']}\t{tax_ref['invoice_line']}\t{money(untaxed)}\tt"
-                f"\t{NULL}\t{NULL}\t{NULL}\t{NULL}" + shared
+                self.tax_line_row(line_ids[len(lines)], move_id, -tax, untaxed, "invoice_line", shared)
             )
         rows.append(
             f"{receivable_id}\t{move_id}\t12000\t{ref['receivable']}\tpayment_term\t{name}\t{NULL}\t{NULL}"
@@ -3106,6 +3099,41 @@ class _HistoryWriter:
             f"\t{money(residual)}\t{_bool(settled)}\t{NULL}\t{NULL}\t{NULL}\t{NULL}\tf\t{due}"
             f"\t{_text(matching)}\t{_id(full_id)}\t{NULL}" + shared
         )
+
+    def line_shared(self, journal, partner_id, name, move_ref, date, invoice_date, stamp, user):
+        """The last columns of every journal item of a move: those of the move it belongs to."""
+        return (
+            f"\t{journal}\t{partner_id}\t{name}\t{move_ref}\t{date}\t{invoice_date}\t{stamp}\t{stamp}"
+            f"\t{_id(user)}\t{_id(user)}" + self.constants["move_line"]
+        )
+
+    def product_line_row(
+        self, line_id, move_id, position, product, quantity, unit, discount, subtotal, line_tax
+    ):
+        """The first columns of the journal item of a product line, up to its debit (excluded)."""
+        ref = self.ref
+        return (
+            f"{line_id}\t{move_id}\t{position}\t{ref['income']}\tproduct\t{product[1]}\t{product[0]}"
+            f"\t{ref['uom']}\t{quantity}\t{money(unit)}\t{discount}\t{money(subtotal)}"
+            f"\t{money(subtotal + line_tax)}"
+        )
+
+    def tax_line_row(self, line_id, move_id, balance, untaxed, repartition, shared):
+        """The journal item of the tax of an invoice (``balance`` negative, a credit) or of a
+        credit note (positive, a debit); ``repartition``: the key of its repartition line."""
+        tax_ref = self.ref["tax"]
+        debit, credit = (money(balance), 0) if repartition == "refund_line" else (0, money(-balance))
+        return (
+            f"{line_id}\t{move_id}\t10000\t{tax_ref['account']}\ttax\t{tax_ref['name']}\t{NULL}"
+            f"\t{NULL}\t0\t0\t0\t0\t0\t{debit}\t{credit}\t{money(balance)}\t{money(balance)}\t0\t0\tf"
+            f"\t{tax_ref['id']}\t{tax_ref['group']}\t{tax_ref[repartition]}\t{money(untaxed)}"
+            f"\t{_bool(repartition == 'invoice_line')}\t{NULL}\t{NULL}\t{NULL}\t{NULL}" + shared
+        )
+
+    @staticmethod
+    def line_tail(invert, shared):
+        """The last columns of the journal item of a product line, after its amount in currency."""
+        return f"\t0\t0\tf\t{NULL}\t{NULL}\t{NULL}\t{NULL}\t{invert}\t{NULL}\t{NULL}\t{NULL}\t{NULL}" + shared
 
     def write_credit_note(
         self, partner, order, credit, invoice_name, invoice_id, lines, user, team, full_id, matching
@@ -3131,28 +3159,22 @@ class _HistoryWriter:
             f"\t{money(-tax)}\t{money(-total)}\t{money(-total)}\t0\tf\t0\t{stamp}\t{stamp}\t{_id(user)}"
             f"\t{_id(user)}" + self.constants["move"]
         )
-        shared = (
-            f"\t{ref['sale_journal']}\t{partner_id}\t{name}\t{move_ref}\t{date}\t{date}\t{stamp}\t{stamp}"
-            f"\t{_id(user)}\t{_id(user)}" + self.constants["move_line"]
-        )
+        shared = self.line_shared(ref["sale_journal"], partner_id, name, move_ref, date, date, stamp, user)
         rows = self.out["account_move_line"]
         for position, (product, quantity, unit, discount, subtotal, line_tax) in enumerate(lines):
             line_id = self.ids("account_move_line")
             rows.append(
-                f"{line_id}\t{move_id}\t{position}\t{ref['income']}\tproduct\t{product[1]}\t{product[0]}"
-                f"\t{ref['uom']}\t{quantity}\t{money(unit)}\t{discount}\t{money(subtotal)}"
-                f"\t{money(subtotal + line_tax)}\t{money(subtotal)}\t0\t{money(subtotal)}\t{money(subtotal)}"
-                f"\t0\t0\tf\t{NULL}\t{NULL}\t{NULL}\t{NULL}\tf\t{NULL}\t{NULL}\t{NULL}\t{NULL}" + shared
+                self.product_line_row(
+                    line_id, move_id, position, product, quantity, unit, discount, subtotal, line_tax
+                )
+                + f"\t{money(subtotal)}\t0\t{money(subtotal)}\t{money(subtotal)}"
+                + self.line_tail("f", shared)
             )
             if self.rate:
                 self.out["move_line_tax"].append(f"{line_id}\t{ref['tax']['id']}")
         if self.rate:
-            tax_ref = ref["tax"]
             rows.append(
-                f"{self.ids('account_move_line')}\t{move_id}\t10000\t{tax_ref['account']}\ttax\t{tax_ref['name']}"
-                f"\t{NULL}\t{NULL}\t0\t0\t0\t0\t0\t{money(tax)}\t0\t{money(tax)}\t{money(tax)}\t0\t0\tf"
-                f"\t{tax_ref['id']}\t{tax_ref['group']}\t{tax_ref['refund_line']}\t{money(untaxed)}\tf"
-                f"\t{NULL}\t{NULL}\t{NULL}\t{NULL}" + shared
+                self.tax_line_row(self.ids("account_move_line"), move_id, tax, untaxed, "refund_line", shared)
             )
         receivable = self.ids("account_move_line")
         rows.append(
@@ -3184,9 +3206,8 @@ class _HistoryWriter:
             f"\t0\t0\t{money(amount)}\t0\t0\t0\t0\t{money(amount)}\t{money(amount)}\t0\tt\t{NULL}"
             f"\t{stamp}\t{stamp}\t{_id(user)}\t{_id(user)}" + self.constants["move"]
         )
-        shared = (
-            f"\t{ref['bank_journal']}\t{partner_id}\t{name}\t{invoice_name}\t{date}\t{NULL}\t{stamp}\t{stamp}"
-            f"\t{_id(user)}\t{_id(user)}" + self.constants["move_line"]
+        shared = self.line_shared(
+            ref["bank_journal"], partner_id, name, invoice_name, date, NULL, stamp, user
         )
         label = _escape(f"{ref['method_name']}: {invoice_name}")
         rows = self.out["account_move_line"]
