@@ -41,9 +41,11 @@ generated companies never share them, except the deliberate duplicates
 (``--duplicate-share``).
 
 Ownership (when crm_lifecycle has its pools): the partners belong to the company's
-default pool, owned (``--owned-share``, by default a share by stage) or in the pool,
-most of the latter released from a previous owner (``--released-share``). The dates
-follow the rules of that pool, read from the database: owners contacted and claimed
+pools, owned (``--owned-share``, by default a share by stage) or in the pool, most of
+the latter released from a previous owner (``--released-share``). A partner is in the
+pool of its owner's sales team (or previous owner's, or of the salesperson whose team
+found it), the default pool for teams without one, as crm_lifecycle places customers.
+The dates follow the rules of each pool, read from the database: owners contacted and claimed
 their customers recently enough to be neither warned nor released, except the expired
 ones, past every deadline: ``--expired-share`` of the owned prospects, or exactly
 ``--expired N`` of them, which the release cron
@@ -802,12 +804,13 @@ class ExpiredCountError(ValueError):
     """More expired owners asked for than the partners generated can hold."""
 
 
-def _expire(specs, quota, rng, now, limits):
+def _expire(specs, quota, rng, now, pool_limits_list):
     """Make exactly ``quota`` of ``specs`` expired owners: old enough owned prospects, drawn
-    at random, whose claim moves back past every deadline (their stage date with it)."""
+    at random, whose claim moves back past every deadline of their pool (``pool_limits_list``:
+    the limits of each pool) and their stage date with it."""
     candidates = []
     for spec in specs:
-        floor = _expiry_floor(limits, spec["stage"])
+        floor = _expiry_floor(pool_limits_list[spec["pool"] or 0], spec["stage"])
         if spec["owned"] and spec["stage"] in STAGE_ORDER[:-1] and floor is not None:
             if (now - spec["create_date"]).total_seconds() / 86400 > floor + 1:
                 candidates.append((spec, floor))
@@ -829,13 +832,26 @@ def _expire(specs, quota, rng, now, limits):
         spec.update(owner_since=owner_since, expired=True)
 
 
-def _ownership(spec, rng, now, limits, owner_slots, owner_cumulative, released_share):
+def _ownership(spec, rng, now, pool_limits_list, owner_slots, owner_cumulative, released_share, owner_pools):
     """Contact and pool dates: owners contacted their customers lately (the expired ones
     long ago, or never); most customers in the pool had an owner, released by a rule.
+
+    The pool of an owned partner is its owner's (``owner_pools``: the pool of each owner
+    slot); a partner in the pool is in the pool of its previous owner, or of the salesperson
+    whose team found it: the pool of a slot drawn like an owner. ``pool_limits_list``: the
+    limits of each pool.
 
     Draws four numbers whatever the partner, so that a continued run stays stable.
     """
     draws = [rng.random() for _ in range(4)]
+    slot = None
+    if owner_slots:
+        slot = owner_slots[
+            min(bisect.bisect(owner_cumulative, draws[3] * owner_cumulative[-1]), len(owner_slots) - 1)
+        ]
+    if spec["pool"] is None:
+        spec["pool"] = owner_pools[slot] if slot is not None else 0
+    limits = pool_limits_list[spec["pool"]]
     limit = limits[spec["stage"]]
     values = dict(
         pool_state="owned" if spec["owned"] else "pool",
@@ -861,9 +877,7 @@ def _ownership(spec, rng, now, limits, owner_slots, owner_cumulative, released_s
         reason = RELEASE_REASONS[f"no_{rule}"].format(days=limit[rule]) if rule else None
         last_contact = released - _days((limit[rule] if rule else 0) + 30 * draws[2])
         values.update(
-            previous_owner=owner_slots[
-                min(bisect.bisect(owner_cumulative, draws[3] * owner_cumulative[-1]), len(owner_slots) - 1)
-            ],
+            previous_owner=slot,
             released_date=released.replace(microsecond=0),
             release_reason=reason,
             last_contact_date=last_contact if last_contact > created else None,
@@ -957,6 +971,8 @@ def partner_specs(
     owned_share=None,
     released_share=RELEASED_SHARE,
     rules=None,
+    pool_rules=None,
+    owner_pools=None,
 ):
     """The partners of global indices ``start`` .. ``start + count - 1``, as dicts.
 
@@ -966,10 +982,10 @@ def partner_specs(
     ``owner`` (an index in a list of ``owners`` salespeople, or None), dates,
     ``duplicate_of`` (the index of the partner it duplicates, or None), and its
     ownership under the pool ``rules`` (default :data:`DEFAULT_POOL_RULES`):
-    ``pool_state``, ``last_contact_date``, ``previous_owner`` (an index, like
-    ``owner``), ``released_date``, ``release_reason``, ``expired`` (past its
-    release deadline), ``deadline``, ``release_rule``, ``release_days``,
-    ``followup_date``.
+    ``pool`` (a position in ``pool_rules``), ``pool_state``, ``last_contact_date``,
+    ``previous_owner`` (an index, like ``owner``), ``released_date``, ``release_reason``,
+    ``expired`` (past its release deadline), ``deadline``, ``release_rule``,
+    ``release_days``, ``followup_date``.
 
     ``expired_share`` of the owned prospects old enough are expired, or, when
     ``expired_count`` is given, exactly that many of the partners asked for (spread
@@ -977,13 +993,18 @@ def partner_specs(
     of owned partners of every stage (:data:`OWNED_SHARES`); ``released_share`` of
     the partners in the pool had an owner before.
 
+    With several pools, ``pool_rules`` lists the rules of each (``rules`` is then not
+    read) and ``owner_pools`` the position of the pool of each owner's team: owned partners
+    are in their owner's pool and live under its rules (see :func:`_ownership`).
+
     Duplicates copy a partner generated earlier in the same chunk, so a chunk is
     self-contained.
     """
     if start < 0 or start + count > INDEX_LIMIT:
         raise ValueError(f"Partner indices must stay below {INDEX_LIMIT}.")
     now = now or datetime.datetime(2025, 1, 1)
-    limits = pool_limits(rules)
+    pool_limits_list = [pool_limits(pool) for pool in (pool_rules or [rules])]
+    owner_pools = owner_pools or [0] * owners
     owner_weights = [1.0 / (rank + 1) ** 0.5 for rank in range(owners)]  # some sell more than others
     owner_cumulative = list(itertools.accumulate(owner_weights))
     owner_slots = list(range(owners))
@@ -1013,15 +1034,27 @@ def partner_specs(
             share = OWNED_SHARES[spec["stage"]] if owned_share is None else owned_share
             spec["owned"] = owners > 0 and rng.random() < share
             spec["owner"] = _pick(rng, owner_slots, owner_cumulative) if spec["owned"] else None
+            spec["pool"] = owner_pools[spec["owner"]] if spec["owned"] else None  # else: _ownership
             spec["active"] = rng.random() >= ARCHIVED_SHARE
-            _dates(spec, rng, now, expired_share, limits)
+            _dates(spec, rng, now, expired_share, pool_limits_list[spec["pool"] or 0])
             spec["history"] = _history(spec, rng)
             chunk.append(spec)
         if quota is not None:
-            _expire(chunk[first - chunk_start :], quota, make_rng(seed, "expired", first), now, limits)
+            _expire(
+                chunk[first - chunk_start :], quota, make_rng(seed, "expired", first), now, pool_limits_list
+            )
         ownership_rng = make_rng(seed, "ownership", chunk_start)
         for spec in chunk:
-            _ownership(spec, ownership_rng, now, limits, owner_slots, owner_cumulative, released_share)
+            _ownership(
+                spec,
+                ownership_rng,
+                now,
+                pool_limits_list,
+                owner_slots,
+                owner_cumulative,
+                released_share,
+                owner_pools,
+            )
         specs.extend(chunk[first - chunk_start :])
     return specs
 
@@ -2064,7 +2097,8 @@ def partner_rows(job):
     ``job`` holds the chunk (``seed``, ``start``, ``count``, ``options``) and what
     the database told (``stages``, ``countries``, ``langs``, ``owners``, ``admin``,
     ``company``, ``prefix``, ``constants``: the COPY text of the constant columns;
-    ``pool``: the id of the default pool when the ownership columns are written, else None).
+    ``pools``: the ids of the company's pools, in the order of the options' ``pool_rules``,
+    when the ownership columns are written, else empty).
 
     :return: ``(partner_lines, event_lines, ownership_event_lines)``: a partner line
         lacks its two leading ids; an event line is ``(position of its partner in the
@@ -2074,7 +2108,7 @@ def partner_rows(job):
     normalize = load_normalize()
     stages, countries, owners = job["stages"], job["countries"], job["owners"]
     admin, company, prefix, langs = job["admin"], job["company"], job["prefix"], job["langs"]
-    constants, pool = job["constants"], job.get("pool")
+    constants, pools = job["constants"], job.get("pools")
     partner_lines = []
     event_lines = []
     ownership_event_lines = []
@@ -2108,7 +2142,8 @@ def partner_rows(job):
             spec["owner_since"],
             *keys.values(),
         )
-        if pool:
+        if pools:
+            pool = pools[spec["pool"]]
             values += _ownership_values(spec, owners, pool)
             for event in _ownership_events(spec, owners, admin, company, pool):
                 ownership_event_lines.append((position, event))
@@ -2188,9 +2223,57 @@ def next_partner_index(db):
     return (rows[0][0] + 1) if rows and rows[0][0] is not None else 0
 
 
-def load_pool_rules(db, company):
-    """(id, rules) of the default pool of ``company``, whose rules the ownership dates follow:
-    its day limits, its levels by stage and the stages' follow-up intervals.
+def load_pools(db, company):
+    """The active pools of ``company``, the default one first, as dicts: ``id``, ``rules``
+    (see :func:`load_pool_rules`), ``teams`` (ids of the sales teams whose customers it
+    holds) and ``exempt`` (its exemptions of customers with a deal, with an open opportunity).
+
+    [] when the database has no pools (crm_lifecycle before its ownership part).
+    """
+    default_id, default_rules = load_pool_rules(db, company)
+    if default_id is None:
+        return []
+    others = db.fetchall(
+        "SELECT id FROM crm_pool WHERE company_id = %s AND active AND id != %s ORDER BY sequence, id",
+        (company, default_id),
+    )
+    pools = [{"id": default_id, "rules": default_rules}]
+    pools += [{"id": pool_id, "rules": load_pool_rules(db, company, pool_id)[1]} for (pool_id,) in others]
+    ids = [pool["id"] for pool in pools]
+    teams = collections.defaultdict(list)
+    for pool_id, team_id in db.fetchall(
+        "SELECT crm_pool_id, crm_team_id FROM crm_pool_crm_team_rel WHERE crm_pool_id = ANY(%s)", (ids,)
+    ):
+        teams[pool_id].append(team_id)
+    exempt = {}
+    if "exempt_deal_customers" in db.columns("crm_pool"):
+        exempt = {
+            pool_id: (deal, opportunity)
+            for pool_id, deal, opportunity in db.fetchall(
+                "SELECT id, exempt_deal_customers, exempt_open_opportunity FROM crm_pool WHERE id = ANY(%s)",
+                (ids,),
+            )
+        }
+    for pool in pools:
+        pool.update(teams=sorted(teams[pool["id"]]), exempt=exempt.get(pool["id"], (False, False)))
+    return pools
+
+
+def owner_pools(pools, owners):
+    """The position in ``pools`` of the pool of each of ``owners`` ((user id, team id)): the
+    first pool holding the customers of the owner's team, else the default one (as
+    crm_lifecycle's ``crm.pool._get_for_team``)."""
+    by_team = {}
+    for position, pool in enumerate(pools):
+        for team in pool["teams"]:
+            by_team.setdefault(team, position)
+    return [by_team.get(team_id, 0) for _user_id, team_id in owners]
+
+
+def load_pool_rules(db, company, pool_id=None):
+    """(id, rules) of the pool ``pool_id``, by default the default pool of ``company``, whose
+    rules the ownership dates follow: its day limits, its levels by stage and the stages'
+    follow-up intervals.
 
     (None, None) when the database has no pools (crm_lifecycle before its ownership part).
     """
@@ -2206,11 +2289,16 @@ def load_pool_rules(db, company):
     if missing:
         raise SystemExit(f"The database lacks the columns {', '.join(missing)}: is crm_lifecycle up to date?")
     names = ("no_contact_days", "no_opportunity_days", "no_deal_days", "protection_days", "warn_days")
-    rows = db.fetchall(
-        f"SELECT id, {', '.join(names)}, followup_days FROM crm_pool"
-        " WHERE company_id = %s AND is_default ORDER BY active DESC, id LIMIT 1",
-        (company,),
-    )
+    if pool_id:
+        rows = db.fetchall(
+            f"SELECT id, {', '.join(names)}, followup_days FROM crm_pool WHERE id = %s", (pool_id,)
+        )
+    else:
+        rows = db.fetchall(
+            f"SELECT id, {', '.join(names)}, followup_days FROM crm_pool"
+            " WHERE company_id = %s AND is_default ORDER BY active DESC, id LIMIT 1",
+            (company,),
+        )
     if not rows:
         raise SystemExit("The company has no default customer pool: update crm_lifecycle (-u).")
     pool_id, *days = rows[0]
@@ -2233,7 +2321,7 @@ def load_pool_rules(db, company):
 
 def generate_partners(db, args, now, pool=None):
     """COPY ``args.partners`` commercial partners, their stage timelines and, when the
-    database has pools, their ownership in the company's default pool.
+    database has pools, their ownership in the company's pools.
 
     ``pool`` (a multiprocessing pool) builds the rows of the next chunk while this
     process writes the current one; without it, everything runs here.
@@ -2248,8 +2336,8 @@ def generate_partners(db, args, now, pool=None):
     admin = db.xmlid("base", "user_admin") or 2
     constants.update(create_uid=admin, write_uid=admin)
     company = db.xmlid("base", "main_company")
-    pool_id, rules = load_pool_rules(db, company)
-    ownership = OWNERSHIP_COLUMNS if pool_id else ()
+    pools = load_pools(db, company)
+    ownership = OWNERSHIP_COLUMNS if pools else ()
     names = [*PARTNER_ID_COLUMNS, *PARTNER_COLUMNS, *ownership, *constants]
     db.check_required("res_partner", names)
     db.check_required("crm_partner_event", EVENT_COLUMNS)
@@ -2271,7 +2359,8 @@ def generate_partners(db, args, now, pool=None):
             "owners": len(owners),
             "owned_share": args.owned_share,
             "released_share": args.released_share,
-            "rules": rules,
+            "pool_rules": [pool["rules"] for pool in pools] or None,
+            "owner_pools": owner_pools(pools, owners) if pools else None,
         },
         "stages": stages,
         "countries": dict(
@@ -2283,7 +2372,7 @@ def generate_partners(db, args, now, pool=None):
         "company": company,
         "prefix": args.prefix,
         "constants": "".join("\t" + copy_text(value) for value in constants.values()),
-        "pool": pool_id,
+        "pools": [pool["id"] for pool in pools],
     }
     segments = chunk_segments(start, args.partners)
     quotas = [None] * len(segments)
@@ -2297,7 +2386,11 @@ def generate_partners(db, args, now, pool=None):
     say(
         f"{args.partners} partners from index {start} (marker {args.prefix}-NNNNNNNN), "
         f"{len(owners)} salespeople, seed {args.seed}"
-        + (f"; default pool {pool_id}, owned prospects {expired}" if pool_id else "; no pools")
+        + (
+            f"; pools {', '.join(str(pool['id']) for pool in pools)}, owned prospects {expired}"
+            if pools
+            else "; no pools"
+        )
     )
     db.bulk_mode()
     done = 0
@@ -2823,8 +2916,9 @@ def history_rows(job):
                 "create_date": partner["create_date"],
                 "last_contact_date": partner["last_contact"],
             }
-            if partner["stage"] in job["limits"]:
-                new = schedule(spec, job["limits"], plan_facts(plan, since), job["exempt"])
+            limits = job["limits"].get(partner["pool"]) or {}
+            if partner["stage"] in limits:
+                new = schedule(spec, limits, plan_facts(plan, since), job["exempt"][partner["pool"]])
                 if new != partner["schedule"]:
                     schedules.append((partner["id"], *new))
     for table, iterator in ids.iterators.items():
@@ -3620,6 +3714,7 @@ HISTORY_PARTNER_COLUMNS = {
     "owner_since": "p.owner_since",
     "last_contact": "p.last_contact_date",
     "pool_state": "p.crm_pool_state",
+    "pool": "p.crm_pool_id",
     "previous_owner": "p.previous_owner_id",
     "deadline": "p.ownership_deadline",
     "rule": "p.crm_release_rule",
@@ -3850,15 +3945,7 @@ def generate_history(db, args, now, pool=None):
     ref["constants"] = history_constants(db, ref)
     products = ensure_catalogue(db, ref, now)
     db.commit()
-    pool_id, rules = load_pool_rules(db, company)
-    exempt = (False, False)
-    if pool_id and "exempt_deal_customers" in db.columns("crm_pool"):
-        exempt = tuple(
-            db.fetchall(
-                "SELECT exempt_deal_customers, exempt_open_opportunity FROM crm_pool WHERE id = %s",
-                (pool_id,),
-            )[0]
-        )
+    pools = load_pools(db, company)
     salespeople = [
         row[0]
         for row in db.fetchall(
@@ -3881,8 +3968,9 @@ def generate_history(db, args, now, pool=None):
         "options": options,
         "ref": ref,
         "products": products,
-        "limits": pool_limits(rules) if pool_id else {},
-        "exempt": exempt,
+        # the rules of each pool, by pool id
+        "limits": {pool["id"]: pool_limits(pool["rules"]) for pool in pools},
+        "exempt": {pool["id"]: pool["exempt"] for pool in pools},
     }
     try:
         import phonenumbers  # noqa: F401, PLC0415 (crm's phone quality needs it, like Odoo)
@@ -4225,7 +4313,7 @@ def parse_args(argv=None):
         type=int,
         default=None,
         metavar="N",
-        help="exactly N owned prospects past the release deadline of the default pool's rules "
+        help="exactly N owned prospects past the release deadline of their pool's rules "
         "(no contact for longer than its no_contact_days + protection_days), the other owners "
         "safely within every limit; replaces --expired-share",
     )
@@ -4234,7 +4322,7 @@ def parse_args(argv=None):
         type=share,
         default=None,
         help="share of the partners with an owner (default: by stage, from 45%% of the new "
-        "prospects to 97%% of the customers); the others are in the default pool",
+        "prospects to 97%% of the customers); the others are in the pool",
     )
     parser.add_argument(
         "--released-share",

@@ -390,7 +390,7 @@ def test_copy_rows_hold_the_ownership_columns():
         "company": 1,
         "prefix": "T",
         "constants": "\tt",
-        "pool": 5,
+        "pools": [5],
     }
     partner_lines, event_lines, ownership_lines = generate.partner_rows(job)
     width = len(generate.PARTNER_COLUMNS) + len(generate.OWNERSHIP_COLUMNS) + 1
@@ -405,7 +405,7 @@ def test_copy_rows_hold_the_ownership_columns():
     kinds = collections.Counter(line.split("\t", 1)[0] for _pos, line in ownership_lines)
     assert kinds["assign"] == sum(row[state] == "owned" for row in rows) and kinds["release"] > 0
     assert len(event_lines) >= len(partner_lines)
-    without = generate.partner_rows(dict(job, pool=None))
+    without = generate.partner_rows(dict(job, pools=[]))
     assert {len(line.split("\t")) for line in without[0]} == {len(generate.PARTNER_COLUMNS) + 1}
     assert without[2] == []
 
@@ -442,9 +442,18 @@ def test_generated_ownership_in_the_database(test_database):
         "SELECT id FROM crm_pool WHERE company_id = %s AND is_default ORDER BY id LIMIT 1",
         (db.xmlid("base", "main_company"),),
     )[0][0]
+    # owned partners are in the pool of their owner's team, else in the default pool
+    misplaced = """
+        SELECT count(*) FROM res_partner p
+         WHERE p.ref LIKE 'PYTEST-%%' AND p.user_id IS NOT NULL
+           AND p.crm_pool_id IS DISTINCT FROM COALESCE(
+               (SELECT r.crm_pool_id FROM crm_pool_crm_team_rel r JOIN crm_pool c ON c.id = r.crm_pool_id
+                 WHERE r.crm_team_id = p.crm_team_id AND c.active ORDER BY c.sequence, c.id LIMIT 1), %s)
+    """
+    assert db.fetchall(misplaced, (pool_id,))[0][0] == 0
     rows = db.fetchall(
         """
-        SELECT crm_pool_state, (user_id IS NOT NULL), crm_pool_id, crm_locked,
+        SELECT crm_pool_state, (user_id IS NOT NULL), (crm_pool_id IS NOT NULL), crm_locked,
                count(*), count(ownership_deadline) FILTER (WHERE ownership_deadline <= %(now)s),
                count(previous_owner_id), count(crm_released_date), count(last_contact_date),
                count(*) FILTER (WHERE owner_since IS NOT NULL AND next_followup_date IS NOT NULL)
@@ -456,7 +465,7 @@ def test_generated_ownership_in_the_database(test_database):
     by_state = {row[0]: row for row in rows}
     assert set(by_state) == {"owned", "pool"} and len(rows) == 2
     owned, pool = by_state["owned"], by_state["pool"]
-    assert owned[1:4] == (True, pool_id, False) and pool[1:4] == (False, pool_id, False)
+    assert owned[1:4] == (True, True, False) and pool[1:4] == (False, True, False)
     assert owned[4] + pool[4] == 3000
     assert owned[5] == 321  # exactly the expired ones are due
     assert owned[6] == owned[7] == 0 and owned[9] == owned[4] and owned[8] > owned[4] * 0.6
@@ -468,6 +477,81 @@ def test_generated_ownership_in_the_database(test_database):
         )
     )
     assert events == {"assign": owned[4], "release": pool[6]}
+
+
+def test_partners_spread_over_the_pools_of_their_teams(odoo_db):
+    """A team with a pool of its own: its salesperson's customers, owned or released, are in
+    that pool and live under its rules (the schedule is crm_lifecycle's); the others are in
+    the pools of their own teams, or the default one."""
+    from odoo import Command
+    from odoo.tests import new_test_user
+
+    env, db, config, dbname = odoo_db
+    salespeople = env["res.users"].search_count(
+        [
+            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
+            ("share", "=", False),
+            ("id", "!=", 1),
+        ]
+    )
+    exporter = new_test_user(
+        env, login="pytest_exporter", name="Ewa Export", groups="sales_team.group_sale_salesman"
+    )
+    team = env["crm.team"].create({"name": "PYTEST Export", "member_ids": [Command.set(exporter.ids)]})
+    team_pool = env["crm.pool"].create(
+        {
+            "name": "PYTEST Export Pool",
+            "is_default": False,
+            "team_ids": [Command.set(team.ids)],
+            "no_contact_days": 12,
+            "no_opportunity_days": 0,
+            "no_deal_days": 0,
+            "protection_days": 0,
+            "followup_days": 5,
+        }
+    )
+    Pool = env["crm.pool"]
+    env.flush_all()
+    argv = [
+        "--config",
+        config,
+        "--database",
+        dbname,
+        "--prefix",
+        "PYTEST",
+        "--seed",
+        "8",
+        "--today",
+        "2025-06-01",
+    ]
+    argv += ["--partners", "2000", "--salespeople", str(salespeople + 1), "--expired", "40"]
+    generate.generate_partners(db, generate.parse_args(argv), NOW)
+    env.invalidate_all()
+    partners = env["res.partner"].with_context(active_test=False).search([("ref", "=like", "PYTEST-%")])
+    in_team_pool = partners.filtered(lambda partner: partner.crm_pool_id == team_pool)
+    # the pool of each owner's team (the demo data gives the demo teams pools of their own)
+    assert all(
+        partner.crm_pool_id == Pool._get_for_team(partner.crm_team_id)
+        for partner in partners.filtered("user_id")
+    )
+    assert {"owned", "pool"} == set(in_team_pool.mapped("crm_pool_state"))
+    owned = partners.filtered("user_id")
+    assert all((partner.crm_pool_id == team_pool) == (partner.user_id == exporter) for partner in owned)
+    released = partners.filtered("previous_owner_id")
+    assert all(
+        (partner.crm_pool_id == team_pool) == (partner.previous_owner_id == exporter) for partner in released
+    )
+    # the team pool's rules: its contact deadline, and the schedule crm_lifecycle computes
+    owned_there = in_team_pool.filtered(lambda partner: partner.crm_pool_state == "owned")
+    assert owned_there.filtered(lambda partner: partner.crm_release_days == 12)
+    schedule = "ownership_deadline", "crm_release_rule", "crm_release_days", "next_followup_date"
+    sample = owned_there[:100] | (owned - owned_there)[:100]
+    before = {partner.id: tuple(partner[name] for name in schedule) for partner in sample}
+    env["res.partner"]._crm_refresh_schedule(ids=sample.ids)
+    sample.invalidate_recordset(list(schedule))
+    assert {partner.id: tuple(partner[name] for name in schedule) for partner in sample} == before
+    expired = owned.filtered(lambda partner: partner.ownership_deadline and partner.ownership_deadline <= NOW)
+    assert len(expired) == 40
 
 
 # -- prospect list to import (--import-file) ------------------------------------------
@@ -807,14 +891,14 @@ def history_job(seed=5, count=300):
         row.update({key: value for key, value in partner.items() if key in row})
         row.update(name=f"Firma {index} Sp. z o.o.", email=f"biuro@firma{index}.pl", phone="+48 22 200 00 00")
         row.update(email_normalized=f"biuro@firma{index}.pl", lang="pl_PL", country_id=166)
-        row.update(crm_name_key=f"firma{index}", crm_email_key=f"biuro@firma{index}.pl")
+        row.update(crm_name_key=f"firma{index}", crm_email_key=f"biuro@firma{index}.pl", pool=5)
         rows.append(tuple(row[key] for key in generate.HISTORY_PARTNER_COLUMNS))
     partners = generate.history_partners(rows, ref, NOW, None)
     budgets = [60 if partner["stage"] == "customer" else 0 for partner in partners]
     options = dict(HISTORY_OPTIONS, salespeople=[7, 8])
     limits = generate.pool_limits(RULES)
     job = {"seed": seed, "now": NOW, "options": options, "ref": ref, "products": products_of_catalogue()}
-    job.update(partners=partners, budgets=budgets, limits=limits, exempt=(True, True))
+    job.update(partners=partners, budgets=budgets, limits={5: limits}, exempt={5: (True, True)})
     counts, dated = generate.history_counts(job)
     job["ids"] = {}
     first = 1
