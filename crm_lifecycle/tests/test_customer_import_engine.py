@@ -163,6 +163,28 @@ class TestCustomerImportEngine(PoolCase):
             ],
         )
 
+    def test_backslashes_tabs_and_new_lines_are_written_as_typed(self):
+        """The rows are written with COPY, whose text format gives backslashes, tabs and new
+        lines a meaning of their own: the values must come out as typed."""
+        [result] = self.engine(self.salesperson).run(
+            [
+                self.full_row(
+                    2,
+                    name="Back\\Slash\\N Trading",
+                    contact_name="Jan \\N",
+                    street="ul. Polna 1\\2",
+                    notes="Path C:\\temp\\new\tcolumn\nsecond line \\N",
+                )
+            ]
+        )
+        self.assertEqual(result.status, "ok", result.message)
+        customer = self.env["res.partner"].browse(result.partner_id)
+        self.assertEqual(customer.name, "Back\\Slash\\N Trading")
+        self.assertEqual(customer.street, "ul. Polna 1\\2")
+        self.assertEqual(customer.child_ids.name, "Jan \\N")
+        self.assertIn("C:\\temp\\new", customer.comment)
+        self.assertIn("second line \\N", customer.comment)
+
     def test_imported_customer_equals_one_created_by_hand(self):
         """Every stored field of an imported customer (and its contact) is what the Customers
         screen would have stored: defaults, computed fields of every module, ownership, schedule."""

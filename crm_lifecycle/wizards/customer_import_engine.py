@@ -19,9 +19,16 @@ rows by their row number, so validating the same rows again gives the same answe
 preview and the import of a file may share an engine, or use one each.
 """
 
+import datetime
+import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+import psycopg2
+import psycopg2.extensions
+import psycopg2.extras
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -1009,7 +1016,7 @@ class CustomerImportEngine:
 
     def _insert_rows(self, model, values):
         """Insert ``values`` (a dict of columns per row) into the table of ``model`` with one
-        statement (one array per column).
+        ``COPY`` (PostgreSQL reads its text format faster than it unpacks parameter arrays).
 
         :return: the columns written: the stored fields given a value in some row
         """
@@ -1017,21 +1024,19 @@ class CustomerImportEngine:
         for row in values:
             names.update(name for name, value in row.items() if value is not None)
         columns = [name for name, column in model._fields.items() if name in names and column.column_type]
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
-                SQL.identifier(model._table),
-                SQL(", ").join(SQL.identifier(name) for name in columns),
-                SQL(", ").join(
-                    SQL(
-                        "%s::%s[]",
-                        [row.get(name) for row in values],
-                        SQL.identifier(model._fields[name].column_type[0]),
-                    )
-                    for name in columns
-                ),
-            )
+        text = "\n".join("\t".join(_copy_text(row.get(name)) for name in columns) for row in values)
+        copy = SQL(
+            "COPY %s (%s) FROM STDIN",
+            SQL.identifier(model._table),
+            SQL(", ").join(SQL.identifier(name) for name in columns),
         )
+        # as Odoo's own COPY (ir.model.data): no asynchronous wait callback during a COPY
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            self.env.cr.copy_expert(copy.code, io.StringIO(text))
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
         return columns
 
     # ------------------------------------------------------------------
@@ -1090,6 +1095,22 @@ class CustomerImportEngine:
 # a plain ASCII address, which email_normalize() would only put in lower case: most rows of a
 # file; parsing each address as a mail header costs more than the rest of the row's checks
 PLAIN_EMAIL = re.compile(r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """``value`` (a column value as the ORM writes it) in the text format of ``COPY``."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, datetime.date):  # dates and datetimes (naive UTC)
+        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    if isinstance(value, psycopg2.extras.Json):
+        value = json.dumps(value.adapted)
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _email_normalized(email):
