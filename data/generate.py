@@ -94,6 +94,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 NORMALIZE_PATH = PROJECT_DIR / "crm_lifecycle" / "utils" / "normalize.py"
+PG_COPY_PATH = PROJECT_DIR / "crm_lifecycle" / "utils" / "pg_copy.py"
 
 CHUNK_SIZE = 50_000  # rows per COPY and per transaction; also the unit of the random streams
 INDEX_BITS = 24  # generated partners are numbered 0 .. 2**24 - 1 (16.7 million)
@@ -1718,12 +1719,17 @@ def plan_facts(plan, since):
 # ---------------------------------------------------------------------------
 
 
-def load_normalize(path=NORMALIZE_PATH):
-    """``crm_lifecycle/utils/normalize.py`` as a module: it has no Odoo imports."""
-    spec = importlib.util.spec_from_file_location("crm_lifecycle_normalize", path)
+def load_module(name, path):
+    """A pure module of crm_lifecycle (without Odoo imports), loaded by its path."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_normalize(path=NORMALIZE_PATH):
+    """``crm_lifecycle/utils/normalize.py`` as a module."""
+    return load_module("crm_lifecycle_normalize", path)
 
 
 # The keys crm.duplicate.mixin stores on res_partner: column -> field of the spec it normalises.
@@ -1756,22 +1762,14 @@ def partner_keys(normalize, spec):
 # ---------------------------------------------------------------------------
 
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+PG_COPY = load_module("crm_lifecycle_pg_copy", PG_COPY_PATH)  # the COPY format of crm_lifecycle's import
 
 
 def copy_text(value):
     """A value in PostgreSQL's COPY text format (datetimes to the second)."""
-    kind = type(value)
-    if kind is str:
-        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
-    if value is None:
-        return "\\N"
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is datetime.datetime and value.microsecond:
+    if type(value) is datetime.datetime and value.microsecond:
         value = value.replace(microsecond=0)
-    return str(value)
+    return PG_COPY.copy_text(value)
 
 
 class Database:
@@ -2259,7 +2257,7 @@ def load_pools(db, company):
     return pools
 
 
-def owner_pools(pools, owners):
+def pools_of_owners(pools, owners):
     """The position in ``pools`` of the pool of each of ``owners`` ((user id, team id)): the
     first pool holding the customers of the owner's team, else the default one (as
     crm_lifecycle's ``crm.pool._get_for_team``)."""
@@ -2360,7 +2358,7 @@ def generate_partners(db, args, now, pool=None):
             "owned_share": args.owned_share,
             "released_share": args.released_share,
             "pool_rules": [pool["rules"] for pool in pools] or None,
-            "owner_pools": owner_pools(pools, owners) if pools else None,
+            "owner_pools": pools_of_owners(pools, owners) if pools else None,
         },
         "stages": stages,
         "countries": dict(
@@ -3072,8 +3070,8 @@ class _HistoryWriter:
             self.out["crm_lead"].append(
                 f"{lead_id}\t{title}\t{lead['type']}\t{partner['id']}\t{_id(user)}\t{_id(self.user_team(user))}"
                 f"\t{stage}\t{probability}\t{probability}\t{revenue}\t{prorated}\t{_bool(state != 'lost')}"
-                f"\t{_id(reason)}\t{create if user else NULL}\t{_text(closed)}\t{closed or create}"
-                f"\t{0 if user else NULL}\t{_text(day_close)}\t{create}\t{closed or create}"
+                f"\t{_id(reason)}\t{create if user else NULL}\t{copy_text(closed)}\t{closed or create}"
+                f"\t{0 if user else NULL}\t{copy_text(day_close)}\t{create}\t{closed or create}"
                 f"\t{_id(user)}\t{_id(user)}\t{shared}" + self.constants["lead"]
             )
         return lead_ids
@@ -3191,7 +3189,7 @@ class _HistoryWriter:
             f"{receivable_id}\t{move_id}\t12000\t{ref['receivable']}\tpayment_term\t{name}\t{NULL}\t{NULL}"
             f"\t0\t0\t0\t0\t0\t{money(total)}\t0\t{money(total)}\t{money(total)}\t{money(residual)}"
             f"\t{money(residual)}\t{_bool(settled)}\t{NULL}\t{NULL}\t{NULL}\t{NULL}\tf\t{due}"
-            f"\t{_text(matching)}\t{_id(full_id)}\t{NULL}" + shared
+            f"\t{copy_text(matching)}\t{_id(full_id)}\t{NULL}" + shared
         )
 
     def line_shared(self, journal, partner_id, name, move_ref, date, invoice_date, stamp, user):
@@ -3242,7 +3240,7 @@ class _HistoryWriter:
         tax = sum(line[5] for line in lines)
         total = untaxed + tax
         reason = "Cancelled order" if credit["full"] else "Price reduction"
-        move_ref = _escape(f"Reversal of: {invoice_name}, {reason}")
+        move_ref = copy_text(f"Reversal of: {invoice_name}, {reason}")
         stamp = datetime.datetime.combine(date, datetime.time(10, 0))
         partner_id = partner["id"]
         self.out["account_move"].append(
@@ -3274,7 +3272,7 @@ class _HistoryWriter:
         rows.append(
             f"{receivable}\t{move_id}\t12000\t{ref['receivable']}\tpayment_term\t{NULL}\t{NULL}\t{NULL}"
             f"\t0\t0\t0\t0\t0\t0\t{money(total)}\t{money(-total)}\t{money(-total)}\t0\t0\tt\t{NULL}\t{NULL}"
-            f"\t{NULL}\t{NULL}\tf\t{date}\t{_text(matching)}\t{_id(full_id)}\t{NULL}" + shared
+            f"\t{NULL}\t{NULL}\tf\t{date}\t{copy_text(matching)}\t{_id(full_id)}\t{NULL}" + shared
         )
         return receivable, total
 
@@ -3303,7 +3301,7 @@ class _HistoryWriter:
         shared = self.line_shared(
             ref["bank_journal"], partner_id, name, invoice_name, date, NULL, stamp, user
         )
-        label = _escape(f"{ref['method_name']}: {invoice_name}")
+        label = copy_text(f"{ref['method_name']}: {invoice_name}")
         rows = self.out["account_move_line"]
         liquidity = self.ids("account_move_line")
         counterpart = self.ids("account_move_line")
@@ -3316,7 +3314,7 @@ class _HistoryWriter:
         rows.append(
             f"{counterpart}\t{move_id}\t100\t{ref['receivable']}\tproduct\t{label}\t{NULL}\t{NULL}\t1\t0\t0"
             f"\t{money(-amount)}\t{money(-amount)}\t0\t{money(amount)}\t{money(-amount)}\t{money(-amount)}"
-            f"\t0\t0\tt\t{NULL}\t{NULL}\t{NULL}\t{NULL}\tf\t{date}\t{_text(matching)}\t{_id(full_id)}"
+            f"\t0\t0\tt\t{NULL}\t{NULL}\t{NULL}\t{NULL}\tf\t{date}\t{copy_text(matching)}\t{_id(full_id)}"
             f"\t{payment_id}" + shared
         )
         return counterpart
@@ -3331,7 +3329,7 @@ class _HistoryWriter:
                 continue
             author_partner, email_from = user
             if kind:
-                body = _escape(
+                body = copy_text(
                     f"<div><p>{ACTIVITY_SUMMARIES[kind][rng.randrange(3)]}</p>"
                     f"<p>{NOTE_TEXTS[rng.randrange(len(NOTE_TEXTS))]}</p></div>"
                 )
@@ -3341,7 +3339,7 @@ class _HistoryWriter:
                     ref["activity_types"][kind],
                 )
             else:
-                body = _escape(f"<p>{NOTE_TEXTS[rng.randrange(len(NOTE_TEXTS))]}</p>")
+                body = copy_text(f"<p>{NOTE_TEXTS[rng.randrange(len(NOTE_TEXTS))]}</p>")
                 message_type, subtype, activity_type = "comment", ref["subtypes"]["note"], None
             self.message_number += 1
             tracking = (
@@ -3361,19 +3359,19 @@ class _HistoryWriter:
             user = partner["user"] if model == "res.partner" else plan["leads"][lead_position]["user"]
             res_id = partner["id"] if model == "res.partner" else lead_ids[lead_position]
             name = partner["name_text"] if model == "res.partner" else partner["lead_title"]
-            summary = _escape(ACTIVITY_SUMMARIES[kind][rng.randrange(3)])
+            summary = copy_text(ACTIVITY_SUMMARIES[kind][rng.randrange(3)])
             created = min(
                 self.now,
                 datetime.datetime.combine(deadline, datetime.time(8, 0)) - datetime.timedelta(days=7),
             )
             self.out["mail_activity"].append(
                 f"{activity_id}\t{ref['models'][model]}\t{model}\t{res_id}\t{name}\t{ref['activity_types'][kind]}"
-                f"\t{user}\t{summary}\t{deadline}\t{_text(ref['user_tz'].get(user))}\t{created}\t{created}"
+                f"\t{user}\t{summary}\t{deadline}\t{copy_text(ref['user_tz'].get(user))}\t{created}\t{created}"
                 f"\t{user}\t{user}" + self.constants["activity"]
             )
 
 
-NULL = "\\N"
+NULL = PG_COPY.NULL
 
 
 def _id(value):
@@ -3382,14 +3380,6 @@ def _id(value):
 
 def _bool(value):
     return "t" if value else "f"
-
-
-def _text(value):
-    return NULL if value is None else copy_text(value)
-
-
-def _escape(value):
-    return copy_text(value)
 
 
 def load_history_reference(db, company):
@@ -3773,7 +3763,7 @@ def history_partners(rows, ref, now, phone_state):
         domain = email.rpartition("@")[2] if email else None
         criterion = (email if domain in FREE_MAIL_DOMAINS_IAP else f"@{domain}") if email else None
         partner["lead_shared"] = "\t".join(
-            _text(value)
+            copy_text(value)
             for value in (
                 partner["name"],
                 partner["email"],
@@ -4112,7 +4102,7 @@ def update_schedules(db, rows):
     db.copy_lines(
         "generate_schedule",
         ("id", "deadline", "rule", "days", "followup"),
-        ("\t".join(_text(value) for value in row) for row in rows),
+        ("\t".join(copy_text(value) for value in row) for row in rows),
     )
     db.cr.execute(
         "UPDATE res_partner p SET ownership_deadline = s.deadline, crm_release_rule = s.rule,"

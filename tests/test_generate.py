@@ -1123,6 +1123,15 @@ def test_copy_text_escapes():
     assert generate.copy_text("a\tb\\c\nd") == "a\\tb\\\\c\\nd"
     assert generate.copy_text(datetime.datetime(2025, 1, 2, 3, 4, 5, 678)) == "2025-01-02 03:04:05"
     assert generate.copy_text(12) == "12"
+    # the shared format of crm_lifecycle's import (utils/pg_copy.py): dates, JSON, microseconds kept
+    from psycopg2.extras import Json
+
+    assert generate.PG_COPY.copy_text(datetime.date(2025, 1, 2)) == "2025-01-02"
+    assert generate.PG_COPY.copy_text(Json({"en_US": "a\tb"})) == '{"en_US": "a\\\\tb"}'
+    assert (
+        generate.PG_COPY.copy_text(datetime.datetime(2025, 1, 2, 3, 4, 5, 678))
+        == "2025-01-02 03:04:05.000678"
+    )
 
 
 def test_command_line_checks_its_arguments(capsys):

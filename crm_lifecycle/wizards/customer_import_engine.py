@@ -19,16 +19,12 @@ rows by their row number, so validating the same rows again gives the same answe
 preview and the import of a file may share an engine, or use one each.
 """
 
-import datetime
 import io
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import psycopg2
 import psycopg2.extensions
-import psycopg2.extras
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -39,6 +35,7 @@ from odoo.addons.phone_validation.tools import phone_validation
 
 from ..models.crm_duplicate_mixin import KEY_COLUMNS
 from ..utils import import_headers, normalize
+from ..utils.pg_copy import copy_text
 
 OK = "ok"
 ERROR = "error"
@@ -1024,7 +1021,7 @@ class CustomerImportEngine:
         for row in values:
             names.update(name for name, value in row.items() if value is not None)
         columns = [name for name, column in model._fields.items() if name in names and column.column_type]
-        text = "\n".join("\t".join(_copy_text(row.get(name)) for name in columns) for row in values)
+        text = "\n".join("\t".join(copy_text(row.get(name)) for name in columns) for row in values)
         copy = SQL(
             "COPY %s (%s) FROM STDIN",
             SQL.identifier(model._table),
@@ -1095,22 +1092,6 @@ class CustomerImportEngine:
 # a plain ASCII address, which email_normalize() would only put in lower case: most rows of a
 # file; parsing each address as a mail header costs more than the rest of the row's checks
 PLAIN_EMAIL = re.compile(r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value):
-    """``value`` (a column value as the ORM writes it) in the text format of ``COPY``."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, datetime.date):  # dates and datetimes (naive UTC)
-        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
-    if isinstance(value, psycopg2.extras.Json):
-        value = json.dumps(value.adapted)
-    return str(value).translate(_COPY_ESCAPES)
 
 
 def _email_normalized(email):
