@@ -4,17 +4,22 @@ The file is read by :mod:`..utils.spreadsheet` (pure Python), each chunk of rows
 and written by :class:`.customer_import_engine.CustomerImportEngine`. The import is a stored
 record: its history, the background run of big files (resumed after a crash) and the error
 report survive the wizard.
+
+The preview reads and parses the file once: it keeps the parsed rows (compressed JSON lines,
+a chunk per line) and the import starts from them, checking again only what the database
+may have changed since (duplicates, names, limits).
 """
 
 import base64
 import json
+import zlib
 from itertools import islice
 
 from odoo import Command, api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError
 
 from ..utils import import_headers, spreadsheet
-from .customer_import_engine import CustomerImportEngine
+from .customer_import_engine import CustomerImportEngine, insert_rows
 
 # Files with more data rows than this are imported by the cron, in the background.
 INLINE_ROWS = 2000
@@ -135,8 +140,12 @@ class CrmCustomerImport(models.Model):
     progress = fields.Float(readonly=True, copy=False, aggregator=False)
     preview_html = fields.Html(string="Preview", readonly=True, sanitize=False, copy=False)
     preview_signature = fields.Char(readonly=True, copy=False)
-    # skipped rows of a run so far: [[row number, cells, reason], ...]; the error report is built from them
-    error_rows = fields.Json(readonly=True, copy=False)
+    # the rows of the file as the preview parsed them (see CustomerImportEngine.validate):
+    # zlib-compressed JSON, a chunk of rows per line; the import starts from them
+    staged_file = fields.Binary(attachment=True, readonly=True, copy=False)
+    error_ids = fields.One2many(
+        "crm.customer.import.error", "import_id", string="Skipped Rows", readonly=True, copy=False
+    )
     error_file = fields.Binary(string="Error Report", attachment=True, readonly=True, copy=False)
     error_filename = fields.Char(readonly=True, copy=False)
     template_file = fields.Binary(string="Template", compute="_compute_template_file")
@@ -239,6 +248,7 @@ class CrmCustomerImport(models.Model):
                 column_ids=[Command.clear()],
                 preview_html=False,
                 preview_signature=False,
+                staged_file=False,
                 row_count=0,
                 valid_count=0,
                 skipped_count=0,
@@ -269,9 +279,15 @@ class CrmCustomerImport(models.Model):
             valid = []
             skipped = []
             valid_count = skipped_count = row_count = 0
+            # the parsed rows, compressed chunk by chunk: a few MB for 50,000 rows
+            compressor = zlib.compressobj(1)
+            staged = []
             for chunk in _chunks(table.rows(), self._chunk_size()):
                 row_count += len(chunk)
-                for result in engine.validate(chunk):
+                stage = []
+                results = engine.validate(chunk, staged=stage)
+                staged.append(compressor.compress(json.dumps(stage, ensure_ascii=False).encode() + b"\n"))
+                for result in results:
                     if result.status == "ok":
                         valid_count += 1
                         if len(valid) < PREVIEW_VALID_ROWS:
@@ -293,6 +309,7 @@ class CrmCustomerImport(models.Model):
                 "created_count": 0,
                 "message": False,
                 "preview_signature": self._signature(),
+                "staged_file": base64.b64encode(b"".join(staged) + compressor.flush()),
                 "preview_html": self._render_preview(valid, skipped, valid_count, skipped_count),
             }
         )
@@ -317,9 +334,8 @@ class CrmCustomerImport(models.Model):
             return True
         self._check_columns()
         self._make_engine().check_access()
-        self.write(
-            {"done_rows": 0, "created_count": 0, "skipped_count": 0, "error_rows": [], "progress": 0.0}
-        )
+        self.error_ids.unlink()  # those of a failed run
+        self.write({"done_rows": 0, "created_count": 0, "skipped_count": 0, "progress": 0.0})
         if self.row_count > self._inline_rows():
             self.state = "queued"
             self.env.ref("crm_lifecycle.ir_cron_crm_customer_import")._trigger()
@@ -417,19 +433,20 @@ class CrmCustomerImport(models.Model):
         """
         self.ensure_one()
         chunks = rows_done = 0
+        staged = self._staged_rows()
+        table = None
         try:
-            table = self._open_table()
-        except UserError as error:
-            self._fail(self._error_text(error), commit)
-            return chunks, rows_done
-        try:
+            if staged is None:
+                # no rows staged by the preview (an import previewed before they were kept)
+                table = self._open_table()
             engine = self._make_engine()
             engine.check_access()
-            rows = islice(table.rows(), self.done_rows, None)
+            run = engine.run if staged is None else engine.run_staged
+            rows = islice(table.rows() if staged is None else staged, self.done_rows, None)
             for chunk in _chunks(rows, self._chunk_size()):
                 if max_chunks is not None and chunks >= max_chunks:
                     return chunks, rows_done
-                self._save_chunk(engine.run(chunk))
+                self._save_chunk(run(chunk))
                 chunks += 1
                 rows_done += len(chunk)
                 if commit:
@@ -438,8 +455,9 @@ class CrmCustomerImport(models.Model):
             self._fail(self._error_text(error), commit)
             return chunks, rows_done
         finally:
-            table.close()
-        self._finish(table.headers, notify=commit)
+            if table is not None:
+                table.close()
+        self._finish(notify=commit)
         if commit:
             self._commit()
         return chunks, rows_done
@@ -447,35 +465,38 @@ class CrmCustomerImport(models.Model):
     def _save_chunk(self, results):
         """Record the outcome of one chunk on the import (committed with the chunk)."""
         created = sum(1 for result in results if result.status == "ok" and result.partner_id)
-        errors = [
-            [result.row_number, list(result.cells), self._reasons(result)]
-            for result in results
-            if result.status != "ok"
-        ]
+        errors = [result for result in results if result.status != "ok"]
+        self.env["crm.customer.import.error"]._insert(self, errors)
         done_rows = self.done_rows + len(results)
         self.write(
             {
                 "done_rows": done_rows,
                 "created_count": self.created_count + created,
                 "skipped_count": self.skipped_count + len(errors),
-                "error_rows": (self.error_rows or []) + errors,
                 "progress": min(100.0, 100.0 * done_rows / self.row_count) if self.row_count else 100.0,
             }
         )
 
-    def _finish(self, headers, notify=False):
-        values = {"state": "done", "progress": 100.0, "date_done": fields.Datetime.now()}
-        if self.error_rows:
+    def _finish(self, notify=False):
+        values = {
+            "state": "done",
+            "progress": 100.0,
+            "date_done": fields.Datetime.now(),
+            "staged_file": False,
+        }
+        errors = self.env["crm.customer.import.error"].search_fetch(
+            [("import_id", "=", self.id)], ["row_number", "cells", "reason"], order="row_number"
+        )
+        if errors:
             content = spreadsheet.write_report(
-                headers,
-                [tuple(row) for row in self.error_rows],
+                [column.header or "" for column in self.column_ids.sorted("index")],
+                [(error.row_number, error.cells or [], error.reason) for error in errors],
                 self.env._(spreadsheet.REPORT_ERROR_HEADER),
                 row_header=self.env._(spreadsheet.REPORT_ROW_HEADER),
             )
             values.update(
                 error_file=base64.b64encode(content),
                 error_filename=self.env._("%(name)s - errors.xlsx", name=self._basename()),
-                error_rows=[],
             )
         self.write(values)
         body = self.env._(
@@ -532,16 +553,28 @@ class CrmCustomerImport(models.Model):
         if not self.file:
             raise UserError(self.env._("Upload the spreadsheet of the customers first."))
 
-    def _open_table(self):
-        """The table of the uploaded file; its size is checked before it is read."""
-        attachment = (
+    def _attachment(self, field_name):
+        """The attachment holding the binary field ``field_name`` of the import."""
+        return (
             self.env["ir.attachment"]
-            .sudo()  # the attachment of the import's own file, which the user reads already
+            .sudo()  # the attachments of the import's own files, which the user reads already
             .search(
-                [("res_model", "=", self._name), ("res_id", "=", self.id), ("res_field", "=", "file")],
+                [("res_model", "=", self._name), ("res_id", "=", self.id), ("res_field", "=", field_name)],
                 limit=1,
             )
         )
+
+    def _staged_rows(self):
+        """The rows staged by the preview, one by one (None when there are none)."""
+        attachment = self._attachment("staged_file")
+        if not attachment:
+            return None
+        lines = zlib.decompress(attachment.raw).splitlines()
+        return (row for line in lines for row in json.loads(line))
+
+    def _open_table(self):
+        """The table of the uploaded file; its size is checked before it is read."""
+        attachment = self._attachment("file")
         if not attachment:
             raise UserError(self.env._("Upload the spreadsheet of the customers first."))
         filename = self.filename or attachment.name or ""
@@ -699,6 +732,46 @@ class CrmCustomerImport(models.Model):
                 ),
             },
         )
+
+
+class CrmCustomerImportError(models.Model):
+    _name = "crm.customer.import.error"
+    _description = "Customer Import: Skipped Row"
+    _order = "import_id, row_number"
+
+    import_id = fields.Many2one("crm.customer.import", required=True, ondelete="cascade", index=True)
+    row_number = fields.Integer(string="Row", readonly=True)
+    reason = fields.Text(readonly=True)
+    cells = fields.Json(readonly=True, help="The cells of the row in the file, for the error report.")
+
+    @api.model
+    def _insert(self, record, results):
+        """The skipped rows of one chunk of ``record`` (:class:`RowResult`, not ``ok``), with one
+        COPY: a chunk may skip thousands of rows."""
+        if not results:
+            return
+        env = self.env
+        stamp = {
+            "create_uid": env.uid,
+            "write_uid": env.uid,
+            "create_date": env.cr.now(),
+            "write_date": env.cr.now(),
+        }
+        self.flush_model()
+        insert_rows(
+            self,
+            [
+                dict(
+                    stamp,
+                    import_id=record.id,
+                    row_number=result.row_number,
+                    reason=record._reasons(result),
+                    cells=json.dumps(list(result.cells), ensure_ascii=False),
+                )
+                for result in results
+            ],
+        )
+        record.invalidate_recordset(["error_ids"])
 
 
 class CrmCustomerImportColumn(models.Model):

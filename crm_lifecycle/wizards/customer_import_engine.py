@@ -19,6 +19,7 @@ rows by their row number, so validating the same rows again gives the same answe
 preview and the import of a file may share an engine, or use one each.
 """
 
+import copy
 import io
 import re
 from collections import defaultdict
@@ -137,9 +138,50 @@ class _Row:
         self.warnings = []
         self.duplicates = []
         self.keys = {}
+        self.key_columns = {}
         self.contact_id = 0
         self.country_id = self.state_id = None
+        self.email_normalized = None
         self.tags = []
+
+    # what _parse() learns from the file alone, as JSON can hold it (see CustomerImportEngine.validate)
+    STAGED = ("errors", "warnings", "key_columns", "country_id", "state_id", "email_normalized", "tags")
+
+    def dump(self):
+        """The row as its file gave it, once parsed: a list JSON can hold (copies: the checks
+        that read the database add to the values, errors and warnings)."""
+        return [
+            self.result.row_number,
+            self.result.cells,
+            dict(self.result.values),
+            *(copy.copy(getattr(self, name)) for name in self.STAGED),
+        ]
+
+    @classmethod
+    def load(cls, data):
+        """The row of ``dump()``, as ``_parse()`` left it."""
+        row_number, cells, values, *staged = data
+        row = cls(row_number, cells)
+        row.result.values = values
+        for name, value in zip(cls.STAGED, staged, strict=True):
+            setattr(row, name, value)
+        row.set_texts()
+        row.set_keys()
+        return row
+
+    def set_texts(self):
+        """The texts of the row from its values (its website already cleaned)."""
+        values = self.result.values
+        for attribute, target in ROW_TEXTS.items():
+            setattr(self, attribute, values.get(target, ""))
+
+    def set_keys(self):
+        """The keys of the duplicate check by kind, from the key columns."""
+        keys = {
+            kind: {self.key_columns[column] for column in columns} - {None}
+            for kind, columns in KEY_COLUMNS.items()
+        }
+        self.keys = {kind: found for kind, found in keys.items() if found}
 
     @property
     def number(self):
@@ -228,23 +270,37 @@ class CustomerImportEngine:
             )
         self._access_checked = True
 
-    def validate(self, rows):
+    def validate(self, rows, staged=None):
         """Check one chunk of rows without writing anything.
 
         :param rows: ``[(row number, [cell text, ...])]``
+        :param staged: a list to which each row is appended as the file gives it, once
+            parsed (JSON-able): :meth:`run_staged` imports them without reading nor parsing
+            the file again, and checks again what may have changed since (duplicates,
+            tags, industries and sources, ``max_owned``)
         :return: a :class:`RowResult` per row, in the order of ``rows``
         """
         self.check_access()
-        return [row.result for row in self._validate(rows)]
+        parsed = self._parse_rows(rows)
+        if staged is not None:
+            staged.extend(row.dump() for row in parsed)
+        return [row.result for row in self._check(parsed)]
 
     def run(self, rows):
         """Check one chunk of rows and write its valid rows.
 
         :return: a :class:`RowResult` per row; the created customer in ``partner_id``
         """
+        return self._run(self._parse_rows(rows))
+
+    def run_staged(self, staged):
+        """:meth:`run` on rows staged by :meth:`validate` (a chunk of them)."""
+        return self._run([_Row.load(data) for data in staged])
+
+    def _run(self, parsed):
         self.check_access()
         self._refresh_statistics()
-        checked = self._validate(rows)
+        checked = self._check(parsed)
         valid = [row for row in checked if row.result.status == OK]
         if valid:
             self._write(valid)
@@ -253,9 +309,13 @@ class CustomerImportEngine:
     # ------------------------------------------------------------------
     # Validation
     # ------------------------------------------------------------------
-    def _validate(self, rows):
+    def _parse_rows(self, rows):
         self._load_reference()
-        checked = [self._parse(row_number, cells) for row_number, cells in rows]
+        return [self._parse(row_number, cells) for row_number, cells in rows]
+
+    def _check(self, checked):
+        """The checks of the parsed rows that read the database: names, duplicates, limits."""
+        self._load_reference()
         self._find_names(checked)
         candidates = [row for row in checked if not row.errors]
         self._find_existing(candidates)
@@ -296,8 +356,7 @@ class CustomerImportEngine:
         row = _Row(row_number, cells)
         values = self._cells(cells)
         row.result.values = values
-        for attribute, target in ROW_TEXTS.items():
-            setattr(row, attribute, values.get(target, ""))
+        row.set_texts()
         if row.website:
             row.website = values["website"] = env["res.partner"]._clean_website(row.website)
         tags = {}
@@ -345,11 +404,7 @@ class CustomerImportEngine:
             "crm_mobile_key": mobile_key or None,
             "crm_email_key": normalize.email_key(row.email) or None,
         }
-        keys = {
-            kind: {row.key_columns[column] for column in columns} - {None}
-            for kind, columns in KEY_COLUMNS.items()
-        }
-        row.keys = {kind: found for kind, found in keys.items() if found}
+        row.set_keys()
         return row
 
     def _parse_location(self, row, values):
@@ -625,7 +680,7 @@ class CustomerImportEngine:
         - constraints: the Python constraints of res.partner run on the new partners
           (SQL ones run in the database); a chunk that breaks one is written again in
           halves, so that only the rows that break it are refused;
-        - the duplicate check ran on the chunk in :meth:`_validate`; the timeline event of
+        - the duplicate check ran on the chunk in :meth:`_check`; the timeline event of
           each customer is written with it, and the ownership schedule refreshed.
 
         Nothing else of ``create()`` is replayed: no chatter message "created" nor follower
@@ -742,7 +797,7 @@ class CustomerImportEngine:
         }
         others = self._other_computed_fields(written)
         self._compute_others(others, customers)
-        columns = set(self._insert_rows(Partner, customers))
+        columns = set(insert_rows(Partner, customers))
         self._insert_tags(rows)
         if contact_values:
             inherited = self._same_as_company(others)
@@ -751,11 +806,15 @@ class CustomerImportEngine:
                 company = by_id[vals["parent_id"]]
                 vals.update({other.name: company[other.name] for other in inherited})
             self._compute_others([other for other in others if other not in inherited], contact_values)
-            columns.update(self._insert_rows(Partner, contact_values))
+            columns.update(insert_rows(Partner, contact_values))
         self._inserted += len(customers) + len(contact_values)
-        partners = Partner.browse(ids)
+        inserted = customers + contact_values
+        partners = Partner.browse([vals["id"] for vals in inserted])
+        # as create() does, the new records are read from the values just written: the checks
+        # that follow read them from the cache, not from the database
+        self._cache_inserted(partners, inserted)
         # what create() checks on the new records: record rules and Python constraints
-        self._check_create_rules(partners)
+        partners.check_access("create")
         # sudo: the constraints only read the rows just inserted, whose create rules were checked
         # above, and return nothing but their error; as the importer, every read of them would
         # also evaluate the read rules of res.partner (subqueries on orders, invoices and leads),
@@ -836,23 +895,14 @@ class CustomerImportEngine:
                         pending.append(Partner._fields[name])
         return needed
 
-    def _check_create_rules(self, partners):
-        """The create record rules of the importer on the new ``partners``, in one query; when one
-        refuses, ``check_access`` raises Odoo's own message naming them."""
-        Partner = self.env["res.partner"]
-        if self.env.su:
-            return
-        domain = self.env["ir.rule"]._compute_domain(Partner._name, "create")
-        if not domain:
-            return
-        # sudo: counts the new partners the rules accept, the rules being the importer's own
-        allowed = (
-            Partner.sudo()
-            .with_context(active_test=False)
-            .search_count(expression.AND([[("id", "in", partners.ids)], domain]))
-        )
-        if allowed != len(partners):
-            partners.check_access("create")
+    def _cache_inserted(self, partners, values_list):
+        """Put the columns of the ``partners`` just inserted (``values_list``, in the same order)
+        into the ORM cache, as the database returns them; a column not written is NULL."""
+        cache = self.env.cache
+        for name, column in partners._fields.items():
+            if not column.store or column.column_type is None or column.column_type[0] in ("jsonb", "bytea"):
+                continue  # translated, company-dependent, JSON and binary columns: read if needed
+            cache.insert_missing(partners, column, [vals.get(name) for vals in values_list])
 
     def _partner_values(self, row, now):
         """The columns of the customer of ``row``, computed as create() and the compute methods do."""
@@ -990,7 +1040,7 @@ class CustomerImportEngine:
             "create_date": env.cr.now(),
             "write_date": env.cr.now(),
         }
-        self._insert_rows(
+        insert_rows(
             env["crm.partner.event"],
             [
                 dict(
@@ -1010,31 +1060,6 @@ class CustomerImportEngine:
                 for row in rows
             ],
         )
-
-    def _insert_rows(self, model, values):
-        """Insert ``values`` (a dict of columns per row) into the table of ``model`` with one
-        ``COPY`` (PostgreSQL reads its text format faster than it unpacks parameter arrays).
-
-        :return: the columns written: the stored fields given a value in some row
-        """
-        names = set()
-        for row in values:
-            names.update(name for name, value in row.items() if value is not None)
-        columns = [name for name, column in model._fields.items() if name in names and column.column_type]
-        text = "\n".join("\t".join(copy_text(row.get(name)) for name in columns) for row in values)
-        copy = SQL(
-            "COPY %s (%s) FROM STDIN",
-            SQL.identifier(model._table),
-            SQL(", ").join(SQL.identifier(name) for name in columns),
-        )
-        # as Odoo's own COPY (ir.model.data): no asynchronous wait callback during a COPY
-        callback = psycopg2.extensions.get_wait_callback()
-        psycopg2.extensions.set_wait_callback(None)
-        try:
-            self.env.cr.copy_expert(copy.code, io.StringIO(text))
-        finally:
-            psycopg2.extensions.set_wait_callback(callback)
-        return columns
 
     # ------------------------------------------------------------------
     # What every new partner shares
@@ -1104,3 +1129,31 @@ def _email_normalized(email):
 def _match_key(text):
     """How a country or state name, or code, is compared: no case, accents, spaces nor punctuation."""
     return "".join(normalize.words(text))
+
+
+def insert_rows(model, values):
+    """Insert ``values`` (a dict of columns per row) into the table of ``model`` with one
+    ``COPY`` (PostgreSQL reads its text format faster than it unpacks parameter arrays).
+
+    No ORM: the caller computes every column, and invalidates what it read of the table.
+
+    :return: the columns written: the stored fields given a value in some row
+    """
+    names = set()
+    for row in values:
+        names.update(name for name, value in row.items() if value is not None)
+    columns = [name for name, column in model._fields.items() if name in names and column.column_type]
+    text = "\n".join("\t".join(copy_text(row.get(name)) for name in columns) for row in values)
+    copy = SQL(
+        "COPY %s (%s) FROM STDIN",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(name) for name in columns),
+    )
+    # as Odoo's own COPY (ir.model.data): no asynchronous wait callback during a COPY
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        model.env.cr.copy_expert(copy.code, io.StringIO(text))
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
+    return columns
