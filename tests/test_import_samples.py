@@ -70,6 +70,7 @@ def test_error_sample_reports_every_bad_row(env):
     assert record.state == "done"
     assert record.row_count == 12
     assert record.created_count + record.skipped_count == 12
+    record.action_download_errors()
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(record.error_file))).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]

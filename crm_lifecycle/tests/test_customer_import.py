@@ -73,6 +73,8 @@ class TestCustomerImport(PoolCase):
         return self.env["res.partner"].search([("name", "=like", f"{prefix} %"), ("parent_id", "=", False)])
 
     def report_rows(self, record):
+        """The rows of the error report, as the importer downloads it."""
+        record.action_download_errors()
         workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(record.error_file)), read_only=True)
         rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
         workbook.close()
@@ -153,7 +155,13 @@ class TestCustomerImport(PoolCase):
         visible = self.env["res.partner"].with_user(self.salesperson).search(opened["domain"])
         self.assertEqual(visible, partners)
 
-        # the error report: original columns, the row number and the reason of each skipped row
+        # the skipped rows, listed on the import with their reasons
+        self.assertEqual(record.error_ids.mapped("row_number"), [5, 6])
+        self.assertIn("not a valid email address", record.error_ids[0].reason)
+        # the error report, made when first downloaded: original columns, the row number and the
+        # reason of each skipped row
+        self.assertFalse(record.error_file)
+        action = record.action_download_errors()
         self.assertEqual(record.error_filename, "fair - errors.xlsx")
         rows = self.report_rows(record)
         self.assertEqual(rows[0], ENGLISH + ["Row", "Error"])
@@ -165,7 +173,6 @@ class TestCustomerImport(PoolCase):
         self.assertIn("not a valid email address", rows[1][7])
         self.assertEqual(rows[2][6], 6)
         self.assertIn("The company name is missing.", rows[2][7])
-        action = record.action_download_errors()
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertEqual(
             action["url"],
@@ -192,6 +199,29 @@ class TestCustomerImport(PoolCase):
         reasons = [row[7] for row in self.report_rows(again)[1:]]
         self.assertEqual(len(reasons), 5)
         self.assertTrue(any("Imported Alpha Trading Ltd" in reason for reason in reasons), reasons)
+
+    def test_import_starts_from_the_preview_and_checks_duplicates_again(self):
+        record = self.new_import(self.salesperson, samples.xlsx_file(self.rows()), "fair.xlsx")
+        record.action_preview()
+        self.assertTrue(record.staged_file)
+        with self.assertRaises(UserError):
+            record.action_download_errors()  # nothing imported yet: no report
+        # the file is not read again: the import starts from the rows the preview parsed
+        self.env["ir.attachment"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("res_field", "=", "file")]
+        ).raw = b"no longer a spreadsheet"
+        # a colleague takes one of the customers between the preview and the import
+        bravo = self.make_customer(
+            "Bravo Sp. z o.o. (met at the fair)", user=self.colleague, email="bob@imported.example"
+        )
+        record.action_import()
+
+        self.assertImported(record, 2, 3)
+        self.assertEqual(self.partners().mapped("name"), ["Imported Alpha Trading Ltd", "Imported Charlie GmbH"])
+        skipped = record.error_ids.filtered(lambda error: error.row_number == 3)
+        self.assertIn(bravo.name, skipped.reason)
+        # the staged rows are dropped once the import is done
+        self.assertFalse(record.staged_file)
 
     def test_formats_and_header_languages(self):
         """.xlsx, .xls and .csv, with headers in English, Simplified and Traditional Chinese and Polish."""

@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.crm_lifecycle.utils import import_headers
 from odoo.addons.crm_lifecycle.wizards.customer_import_engine import CustomerImportEngine
@@ -594,6 +595,33 @@ class TestCustomerImportEngine(PoolCase):
         self.assertEqual([result.status for result in results], ["error"] * 3)
         self.assertIn("Row 3: The Peppol endpoint is not valid.", results[1].message)
         self.assertFalse(self.partners_named("Company 2 Ltd", "Company 3 Ltd", "Company 4 Ltd"))
+
+    def test_create_rules_of_the_importer_refuse_the_chunk(self):
+        # a record rule of the salespeople's group refusing to create customers in one city:
+        # the rule reads the city, so each city of the chunk is checked
+        self.env["ir.rule"].create(
+            {
+                "name": "No customers in Gdansk",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "groups": [Command.link(self.env.ref("sales_team.group_sale_salesman").id)],
+                "domain_force": "[('city', '!=', 'Gdansk')]",
+                "perm_read": False,
+                "perm_write": False,
+                "perm_unlink": False,
+                "perm_create": True,
+            }
+        )
+        rows = [
+            row(2, name="Rule Alpha Ltd", city="Warszawa"),
+            row(3, name="Rule Bravo Ltd", city="Gdansk"),
+            row(4, name="Rule Charlie Ltd", city="Krakow"),
+        ]
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.engine(self.salesperson).run(rows)
+        # without the refused city, the same rule lets the others in
+        results = self.engine(self.salesperson).run([rows[0], rows[2]])
+        self.assertEqual([result.status for result in results], ["ok", "ok"])
+        self.assertEqual(len(self.partners_named("Rule Alpha Ltd", "Rule Charlie Ltd")), 2)
 
     def test_queries_do_not_grow_with_the_rows(self):
         def rows(prefix, count):

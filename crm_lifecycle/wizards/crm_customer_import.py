@@ -348,7 +348,10 @@ class CrmCustomerImport(models.Model):
         """The report of the skipped rows: the original columns, the row number and the reason."""
         self.ensure_one()
         if not self.error_file:
-            raise UserError(self.env._("No row was skipped: there is no error report."))
+            if self.state != "done" or not self.error_ids:
+                raise UserError(self.env._("No row was skipped: there is no error report."))
+            # made when first asked for (many imports skip rows nobody downloads)
+            self._write_error_report()
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/error_file/{self.error_filename}?download=true",
@@ -484,20 +487,6 @@ class CrmCustomerImport(models.Model):
             "date_done": fields.Datetime.now(),
             "staged_file": False,
         }
-        errors = self.env["crm.customer.import.error"].search_fetch(
-            [("import_id", "=", self.id)], ["row_number", "cells", "reason"], order="row_number"
-        )
-        if errors:
-            content = spreadsheet.write_report(
-                [column.header or "" for column in self.column_ids.sorted("index")],
-                [(error.row_number, error.cells or [], error.reason) for error in errors],
-                self.env._(spreadsheet.REPORT_ERROR_HEADER),
-                row_header=self.env._(spreadsheet.REPORT_ROW_HEADER),
-            )
-            values.update(
-                error_file=base64.b64encode(content),
-                error_filename=self.env._("%(name)s - errors.xlsx", name=self._basename()),
-            )
         self.write(values)
         body = self.env._(
             "Import of %(file)s done: %(created)s customers created, %(skipped)s rows skipped.",
@@ -507,6 +496,24 @@ class CrmCustomerImport(models.Model):
         )
         # the importer is told when a background import ends
         self._post(body, notify=notify)
+
+    def _write_error_report(self):
+        """The error report: the skipped rows with their original columns, row number and reason."""
+        errors = self.env["crm.customer.import.error"].search_fetch(
+            [("import_id", "=", self.id)], ["row_number", "cells", "reason"], order="row_number"
+        )
+        content = spreadsheet.write_report(
+            [column.header or "" for column in self.column_ids.sorted("index")],
+            [(error.row_number, error.cells or [], error.reason) for error in errors],
+            self.env._(spreadsheet.REPORT_ERROR_HEADER),
+            row_header=self.env._(spreadsheet.REPORT_ROW_HEADER),
+        )
+        self.write(
+            {
+                "error_file": base64.b64encode(content),
+                "error_filename": self.env._("%(name)s - errors.xlsx", name=self._basename()),
+            }
+        )
 
     def _fail(self, message, commit):
         self.write({"state": "failed", "message": message, "progress": 0.0})
