@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError
-from odoo.tools import SQL, format_date, format_list
+from odoo.tools import SQL, format_date, format_list, ormcache
 
 from ..utils import normalize
 
@@ -614,6 +614,12 @@ class CrmDuplicateMixin(models.AbstractModel):
     @api.model
     def _crm_duplicate_kind_labels(self, kinds):
         """The kinds of keys two records share, as words: "name and phone"."""
+        return self._crm_duplicate_kind_words(tuple(kind for kind in KEY_COLUMNS if kind in kinds))
+
+    @api.model
+    @ormcache("self.env.lang", "kinds")
+    def _crm_duplicate_kind_words(self, kinds):
+        # cached: an import describes thousands of duplicates with a few combinations of kinds
         labels = {
             "name": self.env._("name"),
             "vat": self.env._("VAT"),

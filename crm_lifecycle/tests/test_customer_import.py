@@ -217,7 +217,9 @@ class TestCustomerImport(PoolCase):
         record.action_import()
 
         self.assertImported(record, 2, 3)
-        self.assertEqual(self.partners().mapped("name"), ["Imported Alpha Trading Ltd", "Imported Charlie GmbH"])
+        self.assertEqual(
+            self.partners().mapped("name"), ["Imported Alpha Trading Ltd", "Imported Charlie GmbH"]
+        )
         skipped = record.error_ids.filtered(lambda error: error.row_number == 3)
         self.assertIn(bravo.name, skipped.reason)
         # the staged rows are dropped once the import is done

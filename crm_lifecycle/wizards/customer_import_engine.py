@@ -160,10 +160,10 @@ class _Row:
     @classmethod
     def load(cls, data):
         """The row of ``dump()``, as ``_parse()`` left it."""
-        row_number, cells, values, *staged = data
-        row = cls(row_number, cells)
-        row.result.values = values
-        for name, value in zip(cls.STAGED, staged, strict=True):
+        row = cls(data[0], ())
+        row.result.cells = data[1]  # a list of the JSON just read: no copy
+        row.result.values = data[2]
+        for name, value in zip(cls.STAGED, data[3:], strict=True):
             setattr(row, name, value)
         row.set_texts()
         row.set_keys()
@@ -171,17 +171,19 @@ class _Row:
 
     def set_texts(self):
         """The texts of the row from its values (its website already cleaned)."""
-        values = self.result.values
+        get = self.result.values.get
         for attribute, target in ROW_TEXTS.items():
-            setattr(self, attribute, values.get(target, ""))
+            setattr(self, attribute, get(target, ""))
 
     def set_keys(self):
         """The keys of the duplicate check by kind, from the key columns."""
-        keys = {
-            kind: {self.key_columns[column] for column in columns} - {None}
-            for kind, columns in KEY_COLUMNS.items()
-        }
-        self.keys = {kind: found for kind, found in keys.items() if found}
+        key_columns = self.key_columns
+        keys = {}
+        for kind, columns in KEY_COLUMNS.items():
+            found = {key_columns[column] for column in columns if key_columns[column] is not None}
+            if found:
+                keys[kind] = found
+        self.keys = keys
 
     @property
     def number(self):
