@@ -1,5 +1,7 @@
 import base64
 import io
+import json
+import zlib
 
 import openpyxl
 
@@ -9,7 +11,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..utils import import_headers
-from ..wizards.crm_customer_import import TARGET_SELECTION
+from ..wizards.crm_customer_import import TARGET_SELECTION, _decompressed_lines
 from . import spreadsheet_samples as samples
 from .common_pool import PoolCase
 
@@ -224,6 +226,16 @@ class TestCustomerImport(PoolCase):
         self.assertIn(bravo.name, skipped.reason)
         # the staged rows are dropped once the import is done
         self.assertFalse(record.staged_file)
+
+    def test_staged_rows_read_back_piece_by_piece(self):
+        # the staged rows are decompressed a piece at a time: lines cut across pieces come whole
+        lines = [
+            json.dumps([[number, [f"Company\n{number}", "x" * number]]]).encode() for number in range(40)
+        ]
+        compressor = zlib.compressobj(1)
+        data = b"".join(compressor.compress(line + b"\n") for line in lines) + compressor.flush()
+        for size in (1, 7, 64, len(data)):
+            self.assertEqual(list(_decompressed_lines(data, size=size)), lines)
 
     def test_formats_and_header_languages(self):
         """.xlsx, .xls and .csv, with headers in English, Simplified and Traditional Chinese and Polish."""

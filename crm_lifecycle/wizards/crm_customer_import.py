@@ -45,6 +45,20 @@ def _chunks(rows, size):
         yield chunk
 
 
+def _decompressed_lines(data, size=1 << 20):
+    """The lines of the zlib-compressed ``data``, decompressed ``size`` bytes at a time: the
+    staged rows of a large file are never all in memory at once as text."""
+    decompressor = zlib.decompressobj()
+    pending = b""
+    for start in range(0, len(data), size):
+        pending += decompressor.decompress(data[start : start + size])
+        *lines, pending = pending.split(b"\n")
+        yield from lines  # JSON escapes the new lines of texts: each one ends a chunk
+    pending += decompressor.flush()
+    if pending:
+        yield pending
+
+
 def _column_letter(index):
     """Spreadsheet name of the 0-based column ``index``: A, B, ..., Z, AA..."""
     letters = ""
@@ -576,8 +590,7 @@ class CrmCustomerImport(models.Model):
         attachment = self._attachment("staged_file")
         if not attachment:
             return None
-        lines = zlib.decompress(attachment.raw).splitlines()
-        return (row for line in lines for row in json.loads(line))
+        return (row for line in _decompressed_lines(attachment.raw) for row in json.loads(line))
 
     def _open_table(self):
         """The table of the uploaded file; its size is checked before it is read."""
