@@ -112,7 +112,7 @@ def vacuum(odoo, database):
     Every run here is rolled back, as are those of the other benchmarks of the database: each
     leaves the rows it wrote as dead rows in the tables and their indexes (90,000 partners for
     50,000 rows of a file), which autovacuum clears from a live database once it notices them.
-    Measured on a table holding one such run, an import took a fifth longer.
+    After a few such runs, an import took a fifth longer.
     """
     with odoo.sql_db.db_connect(database).cursor() as cr:
         cr._cnx.autocommit = True  # VACUUM refuses to run in a transaction
