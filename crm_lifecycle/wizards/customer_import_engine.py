@@ -213,7 +213,10 @@ class CustomerImportEngine:
     :param columns: ``{column index: target}`` (targets of ``import_headers.TARGETS``)
     """
 
-    CHUNK = 2000
+    # rows checked and written together: each chunk costs a few queries and plans whatever its
+    # size, and 5,000 rows imported about a tenth faster than 2,000 (50,000-row file); a chunk
+    # is also a commit of the background job and a step of its progress
+    CHUNK = 5000
 
     def __init__(self, env, *, filename, pool, assign_to_me, unknown_location="skip", columns, document=None):
         self.env = env
