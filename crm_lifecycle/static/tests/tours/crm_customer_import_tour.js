@@ -81,6 +81,10 @@ registry.category("web_tour.tours").add("crm_customer_import_tour", {
             trigger: ".o_form_view .o_field_widget[name=skipped_count]:contains(1)",
         },
         {
+            content: "The skipped row is listed on the import with its number and why",
+            trigger: ".o_form_view .o_field_widget[name=error_ids] .o_data_row:contains(4):contains(not a valid email address)",
+        },
+        {
             content: "Download the error report",
             trigger: ".o_form_view .o_form_statusbar button[name=action_download_errors]",
             async run(actions) {
