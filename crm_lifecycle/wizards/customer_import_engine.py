@@ -842,12 +842,12 @@ class CustomerImportEngine:
         scans every contact of the table for each id of the chunk, and an import of 50,000
         rows spent 39 s there, more than on everything else.
         """
-        if any(vals.get("parent_id") for vals in customers):
-            partners._validate_fields(names)
-            return
+        acyclic = not any(vals.get("parent_id") for vals in customers)
+        # the loop of BaseModel._validate_fields, less that one check
         for check in partners._constraint_methods:
-            if not names.isdisjoint(check._constrains) and check.__name__ != CYCLE_CHECK:
-                check(partners)
+            if names.isdisjoint(check._constrains) or (acyclic and check.__name__ == CYCLE_CHECK):
+                continue
+            check(partners)
 
     def _same_as_company(self, computed_fields):
         """The ``computed_fields`` whose value for a contact is its company's: every field they
