@@ -5,11 +5,17 @@ from . import res_company
 from . import res_config_settings
 from . import crm_duplicate_mixin
 from . import crm_pool
+from . import crm_pool_schedule
 from . import crm_pool_level
+from . import res_partner_duplicate
+from . import res_partner_lifecycle
+from . import res_partner_ownership
+from . import res_partner_followup
 from . import res_partner
 from . import res_users
 from . import mail_message
 from . import mail_activity
+from . import base_partner_merge
 from . import calendar_event
 from . import crm_stage
 from . import crm_lost_reason

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tools import SQL, format_date, format_list, ormcache
 
 from ..utils import normalize
+from .crm_internal import LEAD_MERGE, marked_ids
 
 # kind of key -> the stored columns holding it (a phone matches a phone or a mobile)
 KEY_COLUMNS = {
@@ -220,11 +221,7 @@ class CrmDuplicateMixin(models.AbstractModel):
         # Flows running as superuser (mail gateway, website forms, automatic stage moves
         # after a document) have nobody to refuse; a stage move of _crm_set_stage is
         # checked by the write that asked for it.
-        return (
-            not self.env.su
-            and not self.env.context.get("crm_lifecycle_stage_write")
-            and self.env.company.crm_duplicate_check
-        )
+        return not self.env.su and self.env.company.crm_duplicate_check
 
     @api.model
     def _crm_duplicate_pop_bypass_reasons(self, vals_list):
@@ -330,7 +327,7 @@ class CrmDuplicateMixin(models.AbstractModel):
         # (nor do leads being merged together: see crm.lead._merge_opportunity)
         exclude = {
             "res.partner": set(),
-            "crm.lead": set(self.env.context.get("crm_duplicate_merged_lead_ids", ())),
+            "crm.lead": marked_ids(self.env, LEAD_MERGE),
         }
         exclude[self._name] |= set(checked.ids)
         found = {

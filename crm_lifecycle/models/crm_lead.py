@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .crm_internal import LEAD_MERGE, marked
+
 
 class CrmLead(models.Model):
     _name = "crm.lead"
@@ -89,16 +91,26 @@ class CrmLead(models.Model):
             return
         partners = lost.partner_id.commercial_partner_id
         domain_partner = [("partner_id", "child_of", partners.ids)]
-        open_leads = self.env["crm.lead"]._read_group(
-            domain_partner + [("active", "=", True), ("probability", "<", 100)],
-            ["partner_id"],
+        # sudo: the customer's other open business counts whoever follows it, also the leads and
+        # orders of colleagues the user may not see; only the partners are read
+        open_leads = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                domain_partner + [("active", "=", True), ("probability", "<", 100)],
+                ["partner_id"],
+            )
         )
-        open_orders = self.env["sale.order"]._read_group(
-            domain_partner + [("state", "in", ("draft", "sent", "sale"))],
-            ["partner_id"],
+        open_orders = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                domain_partner + [("state", "in", ("draft", "sent", "sale"))],
+                ["partner_id"],
+            )
         )
         busy = self.env["res.partner"].union(*(row[0] for row in open_leads + open_orders))
-        busy = busy.commercial_partner_id
+        busy = busy.commercial_partner_id.with_env(self.env)
         for reason, leads in lost.grouped("lost_reason_id").items():
             free = leads.filtered(lambda lead: lead.partner_id.commercial_partner_id not in busy)
             by_partner = {lead.partner_id.commercial_partner_id: lead for lead in free}
@@ -128,9 +140,8 @@ class CrmLead(models.Model):
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         # the merged leads are one customer: the head takes the others' keys without refusal
-        merging = self.with_context(crm_duplicate_merged_lead_ids=self.ids)
-        head = super(CrmLead, merging)._merge_opportunity(user_id, team_id, auto_unlink, max_length)
-        return head.with_env(self.env)
+        with marked(self, LEAD_MERGE):
+            return super()._merge_opportunity(user_id, team_id, auto_unlink, max_length)
 
     def _crm_duplicate_checkable(self):
         # a lead of an existing customer is no new customer: that customer was checked

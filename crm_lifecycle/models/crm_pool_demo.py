@@ -35,7 +35,7 @@ class CrmPool(models.Model):
             customers.with_context(tracking_disable=True).write({"crm_pool_id": pool.id})
         # the schedule was refreshed in SQL: read the rules of the new pools
         Partner.invalidate_model()
-        texts = Partner._crm_release_texts()
+        texts = self.env["crm.pool"]._release_texts()
         for partner_id, __, reason, user_id in released:
             partner = Partner.browse(partner_id)
             if user_id:
@@ -77,7 +77,7 @@ class CrmPool(models.Model):
         self.env["crm.partner.event"].invalidate_model()
         Partner._crm_refresh_schedule(pools=self)
         owned = Partner.search([("crm_pool_id", "in", self.ids), ("crm_pool_state", "=", "owned")])
-        Partner._crm_warn_batch(owned.ids, now, texts)
+        self.env["crm.pool"]._warn_batch(owned.ids, now, self.env["crm.pool"]._release_texts_by_lang())
         Partner.invalidate_model()
         self.env["mail.activity"].invalidate_model()
 

@@ -1,5 +1,7 @@
 from odoo import models
 
+from .crm_internal import ACTIVITIES_DONE, marked
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
@@ -8,5 +10,5 @@ class MailActivity(models.Model):
         # Marking an activity done posts a message, a contact that removes the customer's stale
         # follow-up and warning activities: never the ones being done, which Odoo removes itself
         # right after (deleting them first breaks "Mark Done").
-        done = self.with_context(crm_activities_done=self.ids)
-        return super(MailActivity, done)._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        with marked(self, ACTIVITIES_DONE):
+            return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

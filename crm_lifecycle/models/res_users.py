@@ -24,12 +24,17 @@ class ResUsers(models.Model):
             leaving = self.filtered("active")
         result = super().write(vals)
         if leaving:
-            leaving._crm_handover_customers()
+            leaving._crm_handover_customers(self.env._("The salesperson was archived."))
         return result
 
-    def _crm_handover_customers(self):
-        """Customers of archived salespeople go back to their pools, or to the team leader when
-        the pool says so. Events carry the ``user_archived`` trigger."""
+    @api.ondelete(at_uninstall=False)
+    def _unlink_crm_handover_customers(self):
+        # a deleted salesperson leaves no customer "owned" by nobody (user_id is set to NULL)
+        self._crm_handover_customers(self.env._("The salesperson was deleted."))
+
+    def _crm_handover_customers(self, reason):
+        """Customers of archived or deleted salespeople go back to their pools, or to the team
+        leader when the pool says so. Events carry the ``user_archived`` trigger."""
         Partner = self.env["res.partner"].sudo()
         # sudo: the customers of a leaving salesperson are handed over whoever archives them
         partners = Partner.search(
@@ -40,7 +45,6 @@ class ResUsers(models.Model):
                 ("parent_id", "=", False),
             ]
         )
-        reason = self.env._("The salesperson was archived.")
         to_release = Partner.browse()
         to_leaders = {}
         for partner in partners:

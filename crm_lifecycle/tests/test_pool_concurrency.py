@@ -165,7 +165,8 @@ class TestPoolCronCrash(PoolCase):
         transaction keeps what the commits would have kept.
         """
         Partner = self.env["res.partner"]
-        original = getattr(type(Partner), method_name)
+        Pool = self.env["crm.pool"]
+        original = getattr(type(Pool), method_name)
         batches = []
 
         def crash_in_second_batch(model, ids, now, texts):
@@ -175,7 +176,7 @@ class TestPoolCronCrash(PoolCase):
                     raise RuntimeError("simulated crash")
             return original(model, ids, now, texts)
 
-        with patch.object(type(Partner), method_name, autospec=True, side_effect=crash_in_second_batch):
+        with patch.object(type(Pool), method_name, autospec=True, side_effect=crash_in_second_batch):
             try:
                 Partner._cron_crm_release_expired(batch_size=3)
             except RuntimeError as error:
@@ -192,7 +193,7 @@ class TestPoolCronCrash(PoolCase):
         with freeze_time(T0):
             customers = self.make_customers("Expiring", 7, user=self.salesperson)
         with freeze_time("2025-03-20 09:00:00"):
-            done, failed = self.run_cron_crashing_in_second_batch("_crm_release_expired_batch", customers)
+            done, failed = self.run_cron_crashing_in_second_batch("_release_expired_batch", customers)
         for customer in done:
             self.assertEqual(customer.crm_pool_state, "pool")
             self.assertEqual(len(self.events(customer, "release")), 1)
@@ -218,7 +219,7 @@ class TestPoolCronCrash(PoolCase):
         with freeze_time(T0):
             customers = self.make_customers("Nearly Expiring", 7, user=self.salesperson)
         with freeze_time("2025-03-11 12:00:00"):
-            done, failed = self.run_cron_crashing_in_second_batch("_crm_warn_batch", customers)
+            done, failed = self.run_cron_crashing_in_second_batch("_warn_batch", customers)
         for customer in done:
             self.assertEqual(len(self.activities(customer, WARNING)), 1)
             self.assertEqual(len(self.events(customer, "warning")), 1)

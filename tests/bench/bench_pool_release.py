@@ -333,7 +333,7 @@ def run_bare(server, dbname, ids):
 def batch_size():
     """The cron's batch size, when the addon names it as it does today."""
     try:
-        from odoo.addons.crm_lifecycle.models import res_partner
+        from odoo.addons.crm_lifecycle.models import res_partner_followup as res_partner
     except ImportError:
         return None
     size = getattr(res_partner, "CRM_CRON_BATCH", None)
