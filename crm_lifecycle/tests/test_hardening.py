@@ -4,6 +4,7 @@ import json
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -311,3 +312,84 @@ class TestCronsFollowTheirPeople(PoolCase):
             self.env["res.partner"].with_context(lang="en_US")._cron_crm_release_expired()
         self.assertEqual(theirs.crm_release_reason, chinese["no_contact"].replace("{days}", "10"))
         self.assertEqual(mine.crm_release_reason, english["no_contact"].replace("{days}", "10"))
+
+
+@tagged("post_install", "-at_install")
+class TestDocumentsStayPrintable(PoolCase):
+    """A user who may read a document opens, prints and emails it, whoever owns its customer,
+    and sees no more of that customer than the document shows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.all_documents = new_test_user(
+            cls.env,
+            login="crm_hard_all_documents",
+            name="Alma All Documents",
+            groups="sales_team.group_sale_salesman_all_leads,account.group_account_invoice",
+        )
+        cls.customer = cls.make_customer(
+            "Printed Customer Trading", user=cls.colleague, email="buyer@printed.example", street="1 Print St"
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "user_id": cls.colleague.id,
+                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 3})],
+            }
+        )
+        cls.invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_user_id": cls.colleague.id,
+                "invoice_line_ids": [Command.create({"product_id": cls.product.id, "price_unit": 100.0})],
+            }
+        )
+        cls.invoice.action_post()
+
+    def test_all_documents_user_prints_and_emails_an_order(self):
+        order = self.order.with_user(self.all_documents)
+        Report = self.env["ir.actions.report"].with_user(self.all_documents)
+        html, __ = Report._render_qweb_html("sale.report_saleorder", order.ids)
+        self.assertIn("1 Print St", str(html))
+        action = order.action_quotation_send()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.all_documents)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(composer.partner_ids, self.customer)
+        self.assertIn(order.name, composer.subject)
+        composer.action_send_mail()
+        message = self.order.message_ids[0]
+        self.assertEqual(message.author_id, self.all_documents.partner_id)
+        self.assertEqual(message.partner_ids, self.customer)
+        self.assertEqual(self.order.state, "sent")
+
+    def test_all_documents_user_prints_and_emails_an_invoice(self):
+        invoice = self.invoice.with_user(self.all_documents)
+        Report = self.env["ir.actions.report"].with_user(self.all_documents)
+        html, __ = Report._render_qweb_html("account.report_invoice", invoice.ids)
+        self.assertIn("1 Print St", str(html))
+        action = invoice.action_invoice_sent()
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_user(self.all_documents)
+            .with_context(**action["context"])
+        )
+        wizard.create({}).action_send_and_print()
+        self.assertTrue(self.invoice.is_move_sent)
+        self.assertIn(self.customer, self.invoice.message_ids.partner_ids)
+
+    def test_the_customer_itself_stays_hidden(self):
+        customer = self.customer.with_user(self.all_documents)
+        with self.assertRaises(AccessError):
+            customer.read(["email", "phone"])
+        with self.assertRaises(AccessError):
+            customer.write({"email": "taken@printed.example"})
+        self.assertFalse(
+            self.env["res.partner"].with_user(self.all_documents).search([("id", "=", customer.id)])
+        )
+        self.assertEqual(self.customer.user_id, self.colleague)
