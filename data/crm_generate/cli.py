@@ -13,9 +13,7 @@ from .database import (
     Database,
     say,
 )
-from .history import (
-    generate_history,
-)
+from .history import generate_history
 from .history_plan import (
     CREDIT_NOTE_SHARE,
     HISTORY_YEARS,
@@ -23,9 +21,7 @@ from .history_plan import (
     LATE_SHARE,
     LINES_PER_INVOICE,
 )
-from .history_rows import (
-    ANALYZED_HISTORY_TABLES,
-)
+from .history_rows import ANALYZED_HISTORY_TABLES
 from .partners import (
     ANALYZED_TABLES,
     generate_partners,

@@ -30,9 +30,7 @@ from .history_rows import (
     history_counts,
     history_rows,
 )
-from .partners import (
-    load_pools,
-)
+from .partners import load_pools
 from .specs import (
     MARKER_PATTERN,
     pool_limits,

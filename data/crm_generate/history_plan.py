@@ -7,12 +7,8 @@ import itertools
 import math
 import random
 
-from .specs import (
-    pick,
-)
-from .words import (
-    ACTIVITY_SUMMARIES,
-)
+from .specs import pick
+from .words import ACTIVITY_SUMMARIES
 
 HISTORY_YEARS = 3  # documents of the last years (--history-years)
 INVOICE_LINES_PER_CUSTOMER = 40  # default total of invoice lines: this many per customer of the run

@@ -18,9 +18,7 @@ from .history_plan import (
     plan_facts,
     plan_history,
 )
-from .specs import (
-    schedule,
-)
+from .specs import schedule
 from .words import (
     ACTIVITY_SUMMARIES,
     NOTE_TEXTS,

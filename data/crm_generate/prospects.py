@@ -6,9 +6,7 @@ customers and the known keys from the database and writes the file."""
 import time
 from pathlib import Path
 
-from .database import (
-    say,
-)
+from .database import say
 from .specs import (
     INDEX_LIMIT,
     company_identity,
