@@ -1,10 +1,10 @@
-"""The data generator (data/generate.py): its pure part, without database, and one run
-into the database of ``make test`` (``CRM_TEST_DB``), rolled back."""
+"""The data generator (data/generate.py, the package data/crm_generate/): its pure part,
+without database, and runs into the database of ``make test`` (``CRM_TEST_DB``), rolled back."""
 
 import collections
 import datetime
-import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,21 @@ from stdnum.gb import vat as gb_vat
 from stdnum.pl import nip
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("generate", PROJECT_DIR / "data" / "generate.py")
-generate = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(generate)
-normalize = generate.load_normalize()
+sys.path.insert(0, str(PROJECT_DIR / "data"))  # as data/generate.py does
+
+from crm_generate import (  # noqa: E402 (needs data/ on the import path first)
+    cli,
+    database,
+    history,
+    history_plan,
+    history_rows,
+    partners,
+    prospects,
+    specs,
+    words,
+)
+
+normalize = specs.load_normalize()
 
 NOW = datetime.datetime(2025, 6, 1, 12, 0)
 SAMPLE = 10_000
@@ -24,7 +35,7 @@ SAMPLE = 10_000
 
 @pytest.fixture(scope="module")
 def sample():
-    return generate.partner_specs(7, 0, SAMPLE, duplicate_share=0.05, now=NOW)
+    return specs.partner_specs(7, 0, SAMPLE, duplicate_share=0.05, now=NOW)
 
 
 def identity(specs):
@@ -37,26 +48,26 @@ def identity(specs):
 
 
 def test_same_seed_same_partners():
-    first = generate.partner_specs(42, 0, 3000, now=NOW)
-    assert identity(first) == identity(generate.partner_specs(42, 0, 3000, now=NOW))
-    other = generate.partner_specs(43, 0, 3000, now=NOW)
+    first = specs.partner_specs(42, 0, 3000, now=NOW)
+    assert identity(first) == identity(specs.partner_specs(42, 0, 3000, now=NOW))
+    other = specs.partner_specs(43, 0, 3000, now=NOW)
     assert sum(a != b for a, b in zip(identity(first), identity(other), strict=True)) > 2900
 
 
 def test_a_continued_run_gives_what_one_run_gives(monkeypatch):
     """A re-run that continues after index 1234 (even mid-chunk) adds the same partners."""
-    monkeypatch.setattr(generate, "CHUNK_SIZE", 2000)
-    whole = generate.partner_specs(42, 0, 2500, now=NOW)
-    head = generate.partner_specs(42, 0, 1234, now=NOW)
-    tail = generate.partner_specs(42, 1234, 2500 - 1234, now=NOW)
+    monkeypatch.setattr(specs, "CHUNK_SIZE", 2000)
+    whole = specs.partner_specs(42, 0, 2500, now=NOW)
+    head = specs.partner_specs(42, 0, 1234, now=NOW)
+    tail = specs.partner_specs(42, 1234, 2500 - 1234, now=NOW)
     assert identity(head + tail) == identity(whole)
-    chunks = list(generate.iter_partner_chunks(42, 1234, 2500 - 1234, now=NOW))
+    chunks = list(specs.iter_partner_chunks(42, 1234, 2500 - 1234, now=NOW))
     assert [len(chunk) for chunk in chunks] == [2000 - 1234, 500]
     assert identity([s for chunk in chunks for s in chunk]) == identity(tail)
 
 
 def test_permutation_is_a_bijection():
-    small = generate.Permutation(12345, bits=10)
+    small = specs.Permutation(12345, bits=10)
     assert sorted(small(value) for value in range(1024)) == list(range(1024))
     assert [small(value) for value in range(8)] != list(range(8))
 
@@ -66,15 +77,15 @@ def test_permutation_is_a_bijection():
 
 @pytest.mark.parametrize("share", [0.0, 0.02, 0.1])
 def test_duplicate_share_is_honoured(share):
-    specs = generate.partner_specs(3, 0, SAMPLE, duplicate_share=share, now=NOW)
-    duplicates = [s for s in specs if s["duplicate_of"] is not None]
+    made = specs.partner_specs(3, 0, SAMPLE, duplicate_share=share, now=NOW)
+    duplicates = [s for s in made if s["duplicate_of"] is not None]
     assert abs(len(duplicates) / SAMPLE - share) < 0.006
     assert all(s["duplicate_of"] < s["index"] for s in duplicates)
 
 
 def test_stages_form_a_funnel(sample):
     counts = collections.Counter(s["stage"] for s in sample)
-    for code, share in generate.STAGE_SHARES.items():
+    for code, share in specs.STAGE_SHARES.items():
         assert abs(counts[code] / SAMPLE - share) < 0.015, code
     assert counts["pool"] > counts["qualified"] > counts["potential"] > counts["opportunity"]
     owned = {code: sum(s["owner"] is not None for s in sample if s["stage"] == code) for code in counts}
@@ -83,16 +94,16 @@ def test_stages_form_a_funnel(sample):
 
 
 def test_expired_owners_claimed_long_ago(sample):
-    prospects = [s for s in sample if s["owner"] is not None and s["stage"] in generate.STAGE_ORDER[:-1]]
+    prospects = [s for s in sample if s["owner"] is not None and s["stage"] in specs.STAGE_ORDER[:-1]]
     expired = [s for s in prospects if s["expired"]]
     assert 0.06 < len(expired) / len(prospects) < 0.11  # young partners cannot be expired yet
     for partner in expired:
-        assert (NOW - partner["owner_since"]).days >= generate.EXPIRED_OWNER_DAYS[0]
+        assert (NOW - partner["owner_since"]).days >= specs.EXPIRED_OWNER_DAYS[0]
         assert partner["create_date"] <= partner["stage_date"] <= partner["owner_since"]
     for partner in prospects:
         if not partner["expired"]:
-            assert (NOW - partner["owner_since"]).days <= generate.FRESH_OWNER_DAYS
-    none = generate.partner_specs(7, 0, 5000, expired_share=0.0, now=NOW)
+            assert (NOW - partner["owner_since"]).days <= specs.FRESH_OWNER_DAYS
+    none = specs.partner_specs(7, 0, 5000, expired_share=0.0, now=NOW)
     assert not any(s["expired"] for s in none)
 
 
@@ -101,7 +112,7 @@ def test_histories_climb_the_funnel(sample):
         history = partner["history"]
         assert history[0] == "pool" and history[-1] == partner["stage"]
         forward = [code for code in history if code != "invalid"]
-        positions = [generate.STAGE_ORDER.index(code) for code in forward]
+        positions = [specs.STAGE_ORDER.index(code) for code in forward]
         assert positions == sorted(set(positions))
         assert partner["create_date"] <= partner["stage_date"] <= NOW
 
@@ -136,7 +147,7 @@ def test_phones_are_international_and_match_the_city(sample):
             assert partner["phone_e164"] == "+" + "".join(ch for ch in partner["phone"] if ch.isdigit())
             low, high = digits[partner["country_code"]]
             assert low <= len(partner["phone_e164"]) - 1 <= high, partner["phone"]
-            city, _e164, _formatted = generate.phone_number(partner["index"], partner["locale"])
+            city, _e164, _formatted = specs.phone_number(partner["index"], partner["locale"])
             assert city == partner["city"]
             if partner["mobile"]:
                 assert partner["country_code"] != "US"
@@ -145,11 +156,11 @@ def test_phones_are_international_and_match_the_city(sample):
 
 def test_mobiles_never_look_like_landlines():
     """A phone key matches phones and mobiles: their numbers must never meet."""
-    for code, locale in generate.LOCALES.items():
-        country = generate.PHONE_PREFIXES[locale["country"]]
+    for code, locale in words.LOCALES.items():
+        country = words.PHONE_PREFIXES[locale["country"]]
         areas = tuple(country + area for _city, area in locale["cities"])
-        for index in range(0, generate.INDEX_LIMIT, 9973):
-            e164, formatted = generate.mobile_number(index, code)
+        for index in range(0, specs.INDEX_LIMIT, 9973):
+            e164, formatted = specs.mobile_number(index, code)
             if e164:
                 assert not e164[1:].startswith(areas), (code, e164)
                 assert formatted.replace(" ", "") == e164
@@ -199,21 +210,21 @@ def test_duplicates_match_their_original_on_a_key(sample):
 def test_generated_keys_are_the_normalisation_module_keys(sample):
     """What the generator stores is what crm.duplicate.mixin computes for the same values."""
     mixin = (PROJECT_DIR / "crm_lifecycle" / "models" / "crm_duplicate_mixin.py").read_text()
-    for column in generate.KEY_COLUMNS:
+    for column in specs.KEY_COLUMNS:
         assert f"{column} = fields.Char(" in mixin, column
     for partner in sample[:2000]:
-        stored = generate.partner_keys(normalize, partner)
+        stored = specs.partner_keys(normalize, partner)
         assert stored == {
-            column: keys_of(partner)[kind] or None for column, kind in generate.KEY_COLUMNS.items()
+            column: keys_of(partner)[kind] or None for column, kind in specs.KEY_COLUMNS.items()
         }
-    assert any(stored["crm_vat_key"] for stored in map(generate.partner_keys, [normalize] * 50, sample))
+    assert any(stored["crm_vat_key"] for stored in map(specs.partner_keys, [normalize] * 50, sample))
 
 
 # -- ownership -------------------------------------------------------------------------
 
 DAY = datetime.timedelta(days=1)
-RULES = generate.DEFAULT_POOL_RULES
-KEEP = (RULES["warn_days"] + generate.RULE_MARGIN_DAYS) * DAY  # safe owners stay that far from a deadline
+RULES = specs.DEFAULT_POOL_RULES
+KEEP = (RULES["warn_days"] + specs.RULE_MARGIN_DAYS) * DAY  # safe owners stay that far from a deadline
 
 
 def test_ownership_of_the_partners(sample):
@@ -225,9 +236,9 @@ def test_ownership_of_the_partners(sample):
         if partner["last_contact_date"]:
             assert partner["owner_since"] <= partner["last_contact_date"] <= NOW
     never = [s for s in owned if not s["last_contact_date"] and not s["expired"]]
-    assert 0.05 < len(never) / len(owned) < generate.NEVER_CONTACTED_SHARE
+    assert 0.05 < len(never) / len(owned) < specs.NEVER_CONTACTED_SHARE
     released = [s for s in pool if s["previous_owner"] is not None]
-    assert abs(len(released) / len(pool) - generate.RELEASED_SHARE) < 0.03
+    assert abs(len(released) / len(pool) - specs.RELEASED_SHARE) < 0.03
     for partner in released:
         assert partner["create_date"] <= partner["released_date"] <= NOW
         assert partner["release_reason"] == "No contact for 30 days."
@@ -245,7 +256,7 @@ def test_owners_are_safe_unless_expired(sample):
     assert expired
     for partner in owned:
         if partner["expired"]:
-            assert partner["deadline"] <= NOW - generate.RULE_MARGIN_DAYS * DAY
+            assert partner["deadline"] <= NOW - specs.RULE_MARGIN_DAYS * DAY
             # no contact for longer than no_contact_days + protection_days
             stale = NOW - (RULES["no_contact_days"] + RULES["protection_days"]) * DAY
             assert (partner["last_contact_date"] or partner["owner_since"]) < stale
@@ -262,26 +273,24 @@ def test_owners_are_safe_unless_expired(sample):
 def test_expired_count_is_exact(monkeypatch, start, count, expired):
     """``--expired N``: exactly N partners past their deadline, whatever the chunks; the
     same partners in one call or chunk by chunk, and the same on a second run."""
-    monkeypatch.setattr(generate, "CHUNK_SIZE", 5000)
-    specs = generate.partner_specs(5, start, count, expired_count=expired, now=NOW)
-    assert len(specs) == count
-    assert sum(s["expired"] for s in specs) == expired
-    assert sum(bool(s["deadline"] and s["deadline"] <= NOW + KEEP) for s in specs) == expired
-    assert all(
-        s["stage"] in generate.STAGE_ORDER[:-1] and s["owner"] is not None for s in specs if s["expired"]
-    )
-    chunks = list(generate.iter_partner_chunks(5, start, count, expired_count=expired, now=NOW))
+    monkeypatch.setattr(specs, "CHUNK_SIZE", 5000)
+    made = specs.partner_specs(5, start, count, expired_count=expired, now=NOW)
+    assert len(made) == count
+    assert sum(s["expired"] for s in made) == expired
+    assert sum(bool(s["deadline"] and s["deadline"] <= NOW + KEEP) for s in made) == expired
+    assert all(s["stage"] in specs.STAGE_ORDER[:-1] and s["owner"] is not None for s in made if s["expired"])
+    chunks = list(specs.iter_partner_chunks(5, start, count, expired_count=expired, now=NOW))
     assert len(chunks) > 1 or count <= 5000
-    assert [s["expired"] for chunk in chunks for s in chunk] == [s["expired"] for s in specs]
-    again = generate.partner_specs(5, start, count, expired_count=expired, now=NOW)
+    assert [s["expired"] for chunk in chunks for s in chunk] == [s["expired"] for s in made]
+    again = specs.partner_specs(5, start, count, expired_count=expired, now=NOW)
     assert [(s["owner_since"], s["last_contact_date"], s["deadline"]) for s in again] == [
-        (s["owner_since"], s["last_contact_date"], s["deadline"]) for s in specs
+        (s["owner_since"], s["last_contact_date"], s["deadline"]) for s in made
     ]
 
 
 def test_expired_count_moves_only_the_chosen_claims():
-    plain = generate.partner_specs(9, 0, 4000, expired_share=0.0, now=NOW)
-    exact = generate.partner_specs(9, 0, 4000, expired_count=700, now=NOW)
+    plain = specs.partner_specs(9, 0, 4000, expired_share=0.0, now=NOW)
+    exact = specs.partner_specs(9, 0, 4000, expired_count=700, now=NOW)
     for before, after in zip(plain, exact, strict=True):
         assert (before["name"], before["owner"], before["create_date"]) == (
             after["name"],
@@ -298,8 +307,8 @@ def test_expired_count_moves_only_the_chosen_claims():
 
 
 def test_too_many_expired_owners_are_refused():
-    with pytest.raises(generate.ExpiredCountError, match="ask for fewer"):
-        generate.partner_specs(3, 0, 2000, expired_count=1500, now=NOW)
+    with pytest.raises(specs.ExpiredCountError, match="ask for fewer"):
+        specs.partner_specs(3, 0, 2000, expired_count=1500, now=NOW)
 
 
 def test_dates_follow_the_rules_of_the_pool_and_its_levels():
@@ -314,17 +323,17 @@ def test_dates_follow_the_rules_of_the_pool_and_its_levels():
         levels={"qualified": {"no_contact_days": 20, "no_opportunity_days": None, "followup_days": 3}},
         stage_followup_days={"customer": 30},
     )
-    limits = generate.pool_limits(rules)
+    limits = specs.pool_limits(rules)
     assert (limits["qualified"]["contact"], limits["qualified"]["deal"]) == (20, 90)  # None: the pool's
     assert (limits["pool"]["contact"], limits["customer"]["followup"], limits["qualified"]["followup"]) == (
         45,
         30,
         3,
     )
-    specs = generate.partner_specs(21, 0, 6000, expired_count=900, now=NOW, rules=rules)
-    assert sum(s["expired"] for s in specs) == 900
-    keep = (rules["warn_days"] + generate.RULE_MARGIN_DAYS) * DAY
-    for partner in specs:
+    made = specs.partner_specs(21, 0, 6000, expired_count=900, now=NOW, rules=rules)
+    assert sum(s["expired"] for s in made) == 900
+    keep = (rules["warn_days"] + specs.RULE_MARGIN_DAYS) * DAY
+    for partner in made:
         if partner["owner"] is None:
             continue
         contact = limits[partner["stage"]]["contact"]
@@ -335,48 +344,48 @@ def test_dates_follow_the_rules_of_the_pool_and_its_levels():
             assert partner["deadline"] >= NOW + keep
             assert (NOW - partner["owner_since"]).days < rules["no_deal_days"]
             assert last >= NOW - contact * DAY + keep
-    assert {s["release_rule"] for s in specs if s["owner"] is not None} <= {"no_contact", "no_deal"}
+    assert {s["release_rule"] for s in made if s["owner"] is not None} <= {"no_contact", "no_deal"}
 
 
 def test_schedule_is_the_addons():
     """The deadline is the first rule's, never within the protection; the follow-up counts
     from the last contact (or the claim)."""
-    limits = generate.pool_limits(RULES)
+    limits = specs.pool_limits(RULES)
     claim = datetime.datetime(2025, 5, 30, 9, 0)
     spec = {"stage": "qualified", "pool_state": "owned", "owner_since": claim, "create_date": claim}
-    assert generate.schedule(dict(spec, last_contact_date=None), limits) == (
+    assert specs.schedule(dict(spec, last_contact_date=None), limits) == (
         claim + 30 * DAY,
         "no_contact",
         30,
         (claim + 14 * DAY).date(),
     )
     contacted = claim + 40 * DAY
-    assert generate.schedule(dict(spec, last_contact_date=contacted), limits) == (
+    assert specs.schedule(dict(spec, last_contact_date=contacted), limits) == (
         claim + 60 * DAY,
         "no_opportunity",
         60,
         (contacted + 14 * DAY).date(),
     )
-    short = generate.pool_limits(dict(RULES, no_contact_days=2, no_opportunity_days=0, no_deal_days=0))
-    assert generate.schedule(dict(spec, last_contact_date=None), short)[:3] == (
+    short = specs.pool_limits(dict(RULES, no_contact_days=2, no_opportunity_days=0, no_deal_days=0))
+    assert specs.schedule(dict(spec, last_contact_date=None), short)[:3] == (
         claim + 7 * DAY,
         "no_contact",
         2,
     )
-    off = generate.pool_limits(dict(RULES, no_contact_days=0, no_opportunity_days=0, no_deal_days=0))
-    assert generate.schedule(dict(spec, last_contact_date=None), off)[:3] == (None, None, None)
-    assert generate.schedule(dict(spec, pool_state="pool", last_contact_date=None), limits) == (None,) * 4
+    off = specs.pool_limits(dict(RULES, no_contact_days=0, no_opportunity_days=0, no_deal_days=0))
+    assert specs.schedule(dict(spec, last_contact_date=None), off)[:3] == (None, None, None)
+    assert specs.schedule(dict(spec, pool_state="pool", last_contact_date=None), limits) == (None,) * 4
 
 
 def test_owned_share_replaces_the_funnel():
-    specs = generate.partner_specs(4, 0, 5000, owned_share=0.2, now=NOW)
-    assert abs(sum(s["owner"] is not None for s in specs) / 5000 - 0.2) < 0.02
-    assert not any(s["owner"] is not None for s in generate.partner_specs(4, 0, 500, owners=0, now=NOW))
+    made = specs.partner_specs(4, 0, 5000, owned_share=0.2, now=NOW)
+    assert abs(sum(s["owner"] is not None for s in made) / 5000 - 0.2) < 0.02
+    assert not any(s["owner"] is not None for s in specs.partner_specs(4, 0, 500, owners=0, now=NOW))
 
 
 def test_copy_rows_hold_the_ownership_columns():
     """What partner_rows writes lines up with the columns generate_partners names."""
-    stages = {code: number for number, code in enumerate(generate.STAGE_SHARES, start=1)}
+    stages = {code: number for number, code in enumerate(specs.STAGE_SHARES, start=1)}
     job = {
         "seed": 2,
         "start": 0,
@@ -392,21 +401,21 @@ def test_copy_rows_hold_the_ownership_columns():
         "constants": "\tt",
         "pools": [5],
     }
-    partner_lines, event_lines, ownership_lines = generate.partner_rows(job)
-    width = len(generate.PARTNER_COLUMNS) + len(generate.OWNERSHIP_COLUMNS) + 1
+    partner_lines, event_lines, ownership_lines = partners.partner_rows(job)
+    width = len(partners.PARTNER_COLUMNS) + len(partners.OWNERSHIP_COLUMNS) + 1
     assert {len(line.split("\t")) for line in partner_lines} == {width}
-    state = len(generate.PARTNER_COLUMNS)
+    state = len(partners.PARTNER_COLUMNS)
     rows = [line.split("\t") for line in partner_lines]
     assert {row[state] for row in rows} == {"owned", "pool"} and {row[state + 1] for row in rows} == {"5"}
     assert sum(row[state + 7] != "\\N" and row[state + 7] < str(NOW) for row in rows) == 40  # deadline
     assert {len(line.split("\t")) for _pos, line in ownership_lines} == {
-        len(generate.OWNERSHIP_EVENT_COLUMNS) - 1
+        len(partners.OWNERSHIP_EVENT_COLUMNS) - 1
     }
     kinds = collections.Counter(line.split("\t", 1)[0] for _pos, line in ownership_lines)
     assert kinds["assign"] == sum(row[state] == "owned" for row in rows) and kinds["release"] > 0
     assert len(event_lines) >= len(partner_lines)
-    without = generate.partner_rows(dict(job, pools=[]))
-    assert {len(line.split("\t")) for line in without[0]} == {len(generate.PARTNER_COLUMNS) + 1}
+    without = partners.partner_rows(dict(job, pools=[]))
+    assert {len(line.split("\t")) for line in without[0]} == {len(partners.PARTNER_COLUMNS) + 1}
     assert without[2] == []
 
 
@@ -420,7 +429,7 @@ def test_database():
     dbname, config = os.environ.get("CRM_TEST_DB"), os.environ.get("CRM_ODOO_CONFIG")
     if not dbname or not config:
         pytest.skip("needs the database of make test (CRM_TEST_DB, CRM_ODOO_CONFIG)")
-    db = generate.Database(config, dbname)
+    db = database.Database(config, dbname)
     db.commit = lambda: None
     try:
         yield db, config, dbname
@@ -429,15 +438,119 @@ def test_database():
         db.close()
 
 
+def test_foreign_key_checks_are_skipped_only_in_generated_or_test_databases():
+    """The rule of bulk_mode: a project database by its name, a database the generator
+    marked, one without customer data (marked from then on), or the user's word."""
+    assert database.bulk_permission("crm_test_1_2", False, True, False)[1] is False
+    assert database.bulk_permission("crm_bench_9", False, True, False)
+    assert database.bulk_permission("crm_demo", False, True, False)
+    assert database.bulk_permission("production", False, True, False) is None
+    assert database.bulk_permission("my_crm_test_copy", False, True, False) is None  # a prefix only
+    assert database.bulk_permission("production", True, True, False) == (
+        f"a generated database (it carries {database.GENERATED_MARKER})",
+        False,
+    )
+    assert database.bulk_permission("production", False, False, False)[1] is True  # writes the marker
+    assert database.bulk_permission("production", False, True, True) == ("--i-know-this-is-a-copy", False)
+    message = database.refusal_message("production")
+    assert "'production'" in message and "--i-know-this-is-a-copy" in message
+    assert database.GENERATED_MARKER in message and "crm_test_" in message
+
+
+def replication_role(db):
+    return db.fetchall("SHOW session_replication_role")[0][0]
+
+
+def fresh_run(db):
+    """Another run on the connection of ``db`` (bulk_mode decides once per run), whose
+    commits do nothing either."""
+    run = database.Database.wrap(db.connection)
+    run.commit = lambda: None
+    return run
+
+
+def marker_of(db):
+    return db.fetchall("SELECT value FROM ir_config_parameter WHERE key = %s", (database.GENERATED_MARKER,))
+
+
+def test_bulk_mode_in_the_test_database(test_database, monkeypatch, capsys):
+    """In the database of make test (crm_test_...), the checks are skipped (as a superuser);
+    the same database under another name, with its demo customers, keeps them on and says
+    what to do; --i-know-this-is-a-copy, or the marker the generator writes into a database
+    without customer data, lets them be skipped."""
+    db, _config, dbname = test_database
+    assert dbname.startswith("crm_test_")
+    superuser = db.fetchall("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0]
+    skipped = "replica" if superuser else "origin"
+    assert db.bulk_mode() is superuser and replication_role(db) == skipped
+    assert ("foreign key checks skipped: a project database" in capsys.readouterr().out) is superuser
+    db.cr.execute("SET session_replication_role = DEFAULT")
+
+    monkeypatch.setattr(database, "THROWAWAY_PREFIXES", ())  # as if it had another name
+    run = fresh_run(db)
+    assert run.has_customer_data()  # the demo data
+    assert run.bulk_mode() is False and replication_role(run) == "origin"
+    said = capsys.readouterr().out
+    assert f"foreign key checks stay ON (the load is slower): {dbname!r} is not a generated" in said
+    assert "--i-know-this-is-a-copy" in said
+    assert run.bulk_mode(copy_confirmed=True) is False  # decided once per run
+    assert not marker_of(db)
+    assert fresh_run(db).bulk_mode(copy_confirmed=True) is superuser and replication_role(db) == skipped
+    db.cr.execute("SET session_replication_role = DEFAULT")
+
+    # without customer data (every partner made a generated one, in this rolled-back
+    # transaction), the first run marks the database; later runs recognise the marker
+    db.cr.execute("UPDATE res_partner SET ref = 'PYTEST-' || lpad(id::text, 8, '0')")
+    db.cr.execute(
+        "UPDATE crm_lead SET partner_id = (SELECT min(id) FROM res_partner) WHERE partner_id IS NULL"
+    )
+    run = fresh_run(db)
+    assert not run.has_customer_data()
+    assert run.bulk_mode() is superuser and replication_role(db) == skipped
+    db.cr.execute("SET session_replication_role = DEFAULT")
+    assert len(marker_of(db)) == 1
+    db.cr.execute("UPDATE res_partner SET ref = NULL WHERE customer_rank > 0")  # customers again
+    run = fresh_run(db)
+    assert run.has_customer_data()
+    assert run.bulk_mode() is superuser and replication_role(db) == skipped
+    assert (f"it carries {database.GENERATED_MARKER}" in capsys.readouterr().out) is superuser
+    db.cr.execute("SET session_replication_role = DEFAULT")
+
+
+def test_generation_with_foreign_key_checks_on(test_database, monkeypatch, capsys):
+    """In a database that is not a generated or test one, partners and their history are
+    written all the same, with every foreign key checked."""
+    db, config, dbname = test_database
+    monkeypatch.setattr(database, "THROWAWAY_PREFIXES", ())
+    argv = ["--config", config, "--database", dbname, "--prefix", "PYTEST", "--salespeople", "3"]
+    argv += ["--partners", "600", "--seed", "8", "--today", "2025-06-01", "--history"]
+    args = cli.parse_args([*argv, "--invoice-lines", "1500"])
+    partners.generate_partners(db, args, NOW)
+    assert replication_role(db) == "origin"
+    written = history.generate_history(db, args, NOW)
+    assert replication_role(db) == "origin"
+    assert "foreign key checks stay ON" in capsys.readouterr().out
+    assert written["account_move_line"] > 1500 and written["account_partial_reconcile"] > 0
+    counted = db.fetchall("SELECT count(*) FROM res_partner WHERE ref LIKE 'PYTEST-%%'")[0][0]
+    assert counted == 600
+    # the payments' entries, written before their payments, name them all the same
+    origins = db.fetchall(
+        """SELECT count(*), count(*) FILTER (WHERE m.origin_payment_id IS DISTINCT FROM pay.id)
+             FROM account_payment pay JOIN account_move m ON m.id = pay.move_id
+             JOIN res_partner p ON p.id = pay.partner_id WHERE p.ref LIKE 'PYTEST-%%'"""
+    )[0]
+    assert origins[0] > 0 and origins[1] == 0
+
+
 def test_generated_ownership_in_the_database(test_database):
     db, config, dbname = test_database
     today = datetime.date(2025, 6, 1)
     now = datetime.datetime(2025, 6, 1, 12, 0)
-    args = generate.parse_args(
+    args = cli.parse_args(
         ["--config", config, "--database", dbname, "--partners", "3000", "--expired", "321"]
         + ["--prefix", "PYTEST", "--seed", "8", "--salespeople", "4", "--today", today.isoformat()]
     )
-    generate.generate_partners(db, args, now)
+    partners.generate_partners(db, args, now)
     pool_id = db.fetchall(
         "SELECT id FROM crm_pool WHERE company_id = %s AND is_default ORDER BY id LIMIT 1",
         (db.xmlid("base", "main_company"),),
@@ -525,19 +638,19 @@ def test_partners_spread_over_the_pools_of_their_teams(odoo_db):
         "2025-06-01",
     ]
     argv += ["--partners", "2000", "--salespeople", str(salespeople + 1), "--expired", "40"]
-    generate.generate_partners(db, generate.parse_args(argv), NOW)
+    partners.generate_partners(db, cli.parse_args(argv), NOW)
     env.invalidate_all()
-    partners = env["res.partner"].with_context(active_test=False).search([("ref", "=like", "PYTEST-%")])
-    in_team_pool = partners.filtered(lambda partner: partner.crm_pool_id == team_pool)
+    generated = env["res.partner"].with_context(active_test=False).search([("ref", "=like", "PYTEST-%")])
+    in_team_pool = generated.filtered(lambda partner: partner.crm_pool_id == team_pool)
     # the pool of each owner's team (the demo data gives the demo teams pools of their own)
     assert all(
         partner.crm_pool_id == Pool._get_for_team(partner.crm_team_id)
-        for partner in partners.filtered("user_id")
+        for partner in generated.filtered("user_id")
     )
     assert {"owned", "pool"} == set(in_team_pool.mapped("crm_pool_state"))
-    owned = partners.filtered("user_id")
+    owned = generated.filtered("user_id")
     assert all((partner.crm_pool_id == team_pool) == (partner.user_id == exporter) for partner in owned)
-    released = partners.filtered("previous_owner_id")
+    released = generated.filtered("previous_owner_id")
     assert all(
         (partner.crm_pool_id == team_pool) == (partner.previous_owner_id == exporter) for partner in released
     )
@@ -559,8 +672,8 @@ def test_partners_spread_over_the_pools_of_their_teams(odoo_db):
 
 def prospect_row_keys(row):
     """The keys crm_lifecycle's import computes for a row of the prospect list."""
-    cells = dict(zip(generate.IMPORT_HEADERS, row, strict=True))
-    codes = {name: code for code, name in generate.COUNTRY_NAMES.items()}
+    cells = dict(zip(prospects.IMPORT_HEADERS, row, strict=True))
+    codes = {name: code for code, name in words.COUNTRY_NAMES.items()}
     country = codes.get(cells["Country"])
     pairs = {
         ("name", normalize.company_name_key(cells["Company Name"])),
@@ -573,31 +686,31 @@ def prospect_row_keys(row):
 
 
 def test_new_prospects_are_distinct_companies():
-    first = generate.import_first_index(4242)
-    assert generate.IMPORT_FIRST_INDEX <= first < first + generate.IMPORT_SLOT_SIZE <= generate.INDEX_LIMIT
-    assert generate.import_first_index(4243) == first + generate.IMPORT_SLOT_SIZE
-    rng = generate.make_rng(4242, "import-new", 0)
-    rows = [generate.new_prospect(index, rng) for index in range(first, first + 3000)]
+    first = prospects.import_first_index(4242)
+    assert prospects.IMPORT_FIRST_INDEX <= first < first + prospects.IMPORT_SLOT_SIZE <= specs.INDEX_LIMIT
+    assert prospects.import_first_index(4243) == first + prospects.IMPORT_SLOT_SIZE
+    rng = specs.make_rng(4242, "import-new", 0)
+    rows = [prospects.new_prospect(index, rng) for index in range(first, first + 3000)]
     seen = collections.Counter()
     for row, spec in rows:
-        assert list(row) == list(generate.IMPORT_HEADERS)
-        assert row["Company Name"] == spec["name"] and row["Country"] in generate.COUNTRY_NAMES.values()
-        assert row["Contact Person"] and row["Street"] and row["Industry"] in generate.IMPORT_INDUSTRIES
-        keys = prospect_row_keys([row[header] for header in generate.IMPORT_HEADERS])
-        assert keys == generate.prospect_keys(normalize, spec)
+        assert list(row) == list(prospects.IMPORT_HEADERS)
+        assert row["Company Name"] == spec["name"] and row["Country"] in words.COUNTRY_NAMES.values()
+        assert row["Contact Person"] and row["Street"] and row["Industry"] in words.IMPORT_INDUSTRIES
+        keys = prospect_row_keys([row[header] for header in prospects.IMPORT_HEADERS])
+        assert keys == prospects.prospect_keys(normalize, spec)
         seen.update(keys)
     assert max(seen.values()) == 1  # no key shared by two new companies
 
 
 def test_duplicate_prospects_keep_a_key_of_the_customer(sample):
-    rng = generate.make_rng(5, "import-duplicates", 0)
+    rng = specs.make_rng(5, "import-duplicates", 0)
     kinds = collections.Counter()
     for spec in sample[:2000]:
-        partner = dict(spec, **generate.partner_keys(normalize, spec))
-        made = generate.duplicate_prospect(partner, rng, normalize)
+        partner = dict(spec, **specs.partner_keys(normalize, spec))
+        made = prospects.duplicate_prospect(partner, rng, normalize)
         assert made, spec
         row, keys = made
-        shared = prospect_row_keys([row[header] for header in generate.IMPORT_HEADERS])
+        shared = prospect_row_keys([row[header] for header in prospects.IMPORT_HEADERS])
         stored = {("name", partner["crm_name_key"]), ("vat", partner["crm_vat_key"])}
         stored |= {("phone", partner["crm_phone_key"]), ("phone", partner["crm_mobile_key"])}
         stored |= {("email", partner["crm_email_key"])}
@@ -635,7 +748,7 @@ def odoo_db():
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
-        db = generate.Database.wrap(cr._cnx)
+        db = database.Database.wrap(cr._cnx)
         db.commit = lambda: None
         try:
             yield env, db, config, dbname
@@ -653,14 +766,14 @@ def test_import_file_through_the_import_engine(odoo_db, tmp_path):
     path = tmp_path / "prospects.xlsx"
     argv = ["--config", config, "--database", dbname, "--prefix", "PYTEST", "--salespeople", "3"]
     argv += ["--partners", "1500", "--seed", "8", "--today", "2025-06-01", "--import-file", str(path)]
-    args = generate.parse_args([*argv, "--import-rows", "600", "--import-duplicates", "0.2"])
-    generate.generate_partners(db, args, NOW)
-    assert generate.write_import_file(db, args) == 600
+    args = cli.parse_args([*argv, "--import-rows", "600", "--import-duplicates", "0.2"])
+    partners.generate_partners(db, args, NOW)
+    assert prospects.write_import_file(db, args) == 600
     rows = read_xlsx(path)
-    assert rows[0] == list(generate.IMPORT_HEADERS) and len(rows) == 601
+    assert rows[0] == list(prospects.IMPORT_HEADERS) and len(rows) == 601
     assert all(isinstance(cell, str) for row in rows for cell in row)
     keys = [prospect_row_keys(row) for row in rows[1:]]
-    known = generate.known_keys(db, set().union(*keys))
+    known = prospects.known_keys(db, set().union(*keys))
     duplicates = {position for position, row_keys in enumerate(keys) if row_keys & known}
     assert len(duplicates) == 120
     assert max(collections.Counter(key for row_keys in keys for key in row_keys).values()) == 1
@@ -681,20 +794,18 @@ def test_import_file_through_the_import_engine(odoo_db, tmp_path):
 
     again = tmp_path / "again.xlsx"
     assert (
-        generate.write_import_file(
+        prospects.write_import_file(
             db,
-            generate.parse_args(
-                [*argv[:-1], str(again), "--import-rows", "600", "--import-duplicates", "0.2"]
-            ),
+            cli.parse_args([*argv[:-1], str(again), "--import-rows", "600", "--import-duplicates", "0.2"]),
         )
         == 600
     )
     assert read_xlsx(again) == rows  # deterministic
     other = tmp_path / "other.xlsx"
-    generate.write_import_file(db, generate.parse_args([*argv[:-1], str(other), "--seed", "9"]))
+    prospects.write_import_file(db, cli.parse_args([*argv[:-1], str(other), "--seed", "9"]))
     other_rows = read_xlsx(other)[1:]
     other_keys = [prospect_row_keys(row) for row in other_rows]
-    other_known = generate.known_keys(db, set().union(*other_keys))
+    other_known = prospects.known_keys(db, set().union(*other_keys))
     # another seed, other new companies (the copies of customers may pick the same customers)
     new_here = {row[0] for position, row in enumerate(rows[1:]) if position not in duplicates}
     new_there = {
@@ -711,19 +822,19 @@ def test_import_file_alone_from_the_command_line(tmp_path):
         pytest.skip("needs the database of make test (CRM_TEST_DB, CRM_ODOO_CONFIG)")
     path = tmp_path / "only.xlsx"
     argv = ["--config", config, "--database", dbname, "--partners", "0", "--import-file", str(path)]
-    db = generate.Database(config, dbname)
+    db = database.Database(config, dbname)
     try:
         partners_before = db.fetchall("SELECT count(*) FROM res_partner")[0][0]
     finally:
         db.close()
-    assert generate.main([*argv, "--import-rows", "50", "--import-duplicates", "0.1"]) == 0
+    assert cli.main([*argv, "--import-rows", "50", "--import-duplicates", "0.1"]) == 0
     rows = read_xlsx(path)
-    assert len(rows) == 51 and rows[0] == list(generate.IMPORT_HEADERS)
-    db = generate.Database(config, dbname)
+    assert len(rows) == 51 and rows[0] == list(prospects.IMPORT_HEADERS)
+    db = database.Database(config, dbname)
     try:
         assert db.fetchall("SELECT count(*) FROM res_partner")[0][0] == partners_before
         keys = [prospect_row_keys(row) for row in rows[1:]]
-        assert sum(bool(row_keys & generate.known_keys(db, row_keys)) for row_keys in keys) == 5
+        assert sum(bool(row_keys & prospects.known_keys(db, row_keys)) for row_keys in keys) == 5
     finally:
         db.close()
 
@@ -765,7 +876,7 @@ def test_history_plans_follow_the_partner():
     """A customer's first order is the day it became one, the budget of invoice lines is met,
     payments never precede their invoice and the last contact message is the last contact."""
     customer = history_partner(1, "customer", stage_date=NOW - 400 * DAY)
-    plan = generate.plan_history(customer, 120, 5, NOW, HISTORY_OPTIONS)
+    plan = history_plan.plan_history(customer, 120, 5, NOW, HISTORY_OPTIONS)
     invoiced = [order for order in plan["orders"] if order["invoice"] is not None]
     assert invoiced[0]["date"] == customer["stage_date"]
     assert sum(order["lines"] for order in invoiced) == 120
@@ -776,11 +887,11 @@ def test_history_plans_follow_the_partner():
             assert invoice["date"] <= date <= NOW.date()
     assert [date for date, _author, _kind in plan["messages"]][-1] == customer["last_contact"]
     assert {author for _date, author, _kind in plan["messages"]} == {7}
-    same = generate.plan_history(customer, 120, 5, NOW, HISTORY_OPTIONS)
+    same = history_plan.plan_history(customer, 120, 5, NOW, HISTORY_OPTIONS)
     assert [(o["date"], o["state"], o["lines"]) for o in same["orders"]] == [
         (o["date"], o["state"], o["lines"]) for o in plan["orders"]
     ]
-    other = generate.plan_history(customer, 120, 6, NOW, HISTORY_OPTIONS)
+    other = history_plan.plan_history(customer, 120, 6, NOW, HISTORY_OPTIONS)
     assert [o["date"] for o in other["orders"]] != [o["date"] for o in plan["orders"]]
 
 
@@ -788,56 +899,56 @@ def test_history_keeps_open_documents_for_safe_owners():
     """Open quotations and opportunities would exempt a customer from release: only owners
     that are not expired have them; an expired owner's prospect has them lost or cancelled."""
     opportunity = history_partner(2, "opportunity", stage_date=NOW - 60 * DAY)
-    plan = generate.plan_history(opportunity, 0, 5, NOW, HISTORY_OPTIONS)
+    plan = history_plan.plan_history(opportunity, 0, 5, NOW, HISTORY_OPTIONS)
     assert [order["state"] for order in plan["orders"]] in (["sent"], ["draft"])
-    assert generate.plan_facts(plan, opportunity["owner_since"]) == (False, False, True)
+    assert history_plan.plan_facts(plan, opportunity["owner_since"]) == (False, False, True)
     expired = dict(opportunity, expired=True)
-    plan = generate.plan_history(expired, 0, 5, NOW, HISTORY_OPTIONS)
+    plan = history_plan.plan_history(expired, 0, 5, NOW, HISTORY_OPTIONS)
     assert [order["state"] for order in plan["orders"]] == ["cancel"]
     assert [lead["state"] for lead in plan["leads"]] == ["lost"]
-    assert generate.plan_facts(plan, opportunity["owner_since"]) == (False, False, False)
+    assert history_plan.plan_facts(plan, opportunity["owner_since"]) == (False, False, False)
     released = history_partner(3, "potential", user=None, pool_state="pool", previous_owner=8)
-    plan = generate.plan_history(released, 0, 5, NOW, HISTORY_OPTIONS)
+    plan = history_plan.plan_history(released, 0, 5, NOW, HISTORY_OPTIONS)
     assert {lead["state"] for lead in plan["leads"]} == {"lost"} and not plan["activities"]
     assert {author for _date, author, _kind in plan["messages"]} == {8}
     silent = history_partner(4, "qualified", last_contact=None)
-    plan = generate.plan_history(silent, 0, 5, NOW, HISTORY_OPTIONS)
+    plan = history_plan.plan_history(silent, 0, 5, NOW, HISTORY_OPTIONS)
     assert not plan["messages"] and [lead["type"] for lead in plan["leads"]] == ["lead"]
     invalid = history_partner(5, "invalid")
-    plan = generate.plan_history(invalid, 0, 5, NOW, HISTORY_OPTIONS)
+    plan = history_plan.plan_history(invalid, 0, 5, NOW, HISTORY_OPTIONS)
     assert [(lead["state"], lead["reason"]) for lead in plan["leads"]] == [("lost", "invalid")]
 
 
 def test_schedule_with_documents_is_the_addons():
     """An open opportunity lifts the no-opportunity rule, a deal since the claim the no-deal
     rule; the pool's exemptions clear the deadline."""
-    limits = generate.pool_limits(RULES)
+    limits = specs.pool_limits(RULES)
     claim = datetime.datetime(2025, 5, 30, 9, 0)
     spec = {"stage": "qualified", "pool_state": "owned", "owner_since": claim, "create_date": claim}
     silent = dict(spec, last_contact_date=None)
-    assert generate.schedule(silent, limits, (False, False, True))[:3] == (claim + 30 * DAY, "no_contact", 30)
+    assert specs.schedule(silent, limits, (False, False, True))[:3] == (claim + 30 * DAY, "no_contact", 30)
     contacted = dict(spec, last_contact_date=claim + 40 * DAY)
-    assert generate.schedule(contacted, limits, (False, False, True))[:3] == (
+    assert specs.schedule(contacted, limits, (False, False, True))[:3] == (
         claim + 70 * DAY,
         "no_contact",
         30,
     )
-    assert generate.schedule(contacted, limits, (True, False, False))[:3] == (
+    assert specs.schedule(contacted, limits, (True, False, False))[:3] == (
         claim + 60 * DAY,
         "no_opportunity",
         60,
     )
-    assert generate.schedule(contacted, limits, (True, True, True), (True, False))[:3] == (None,) * 3
-    assert generate.schedule(contacted, limits, (False, False, True), (False, True))[:3] == (None,) * 3
+    assert specs.schedule(contacted, limits, (True, True, True), (True, False))[:3] == (None,) * 3
+    assert specs.schedule(contacted, limits, (False, False, True), (False, True))[:3] == (None,) * 3
 
 
 def test_pareto_sizes_and_seasons():
-    weights = [generate.pareto_weight(generate.make_rng(3, "size", index)) for index in range(20_000)]
+    weights = [history_plan.pareto_weight(specs.make_rng(3, "size", index)) for index in range(20_000)]
     weights.sort(reverse=True)
     assert 0.55 < sum(weights[:4000]) / sum(weights) < 0.9  # the top fifth buys most
-    parts = generate.split_by_weight(100_000, weights)
+    parts = history_plan.split_by_weight(100_000, weights)
     assert sum(parts) == 100_000 and min(parts) >= 1 and parts[0] == max(parts)
-    dates = generate.seasonal_dates(generate.make_rng(3, "season", 0), NOW - 730 * DAY, NOW, 20_000)
+    dates = history_plan.seasonal_dates(specs.make_rng(3, "season", 0), NOW - 730 * DAY, NOW, 20_000)
     months = collections.Counter(date.month for date in dates)
     assert months[12] > months[8] * 1.4  # the end-of-year peak, the summer dip
     assert sum(date.year == NOW.year - 1 for date in dates) > sum(date.year == NOW.year - 2 for date in dates)
@@ -847,7 +958,7 @@ def fake_reference():
     """The reference data of history_rows, as load_history_reference reads it."""
     constants = {
         key: {column: 1 if value is None else value for column, value in table_constants.items()}
-        for key, _columns, table_constants in generate.HISTORY_COLUMNS.values()
+        for key, _columns, table_constants in history_rows.HISTORY_COLUMNS.values()
     }
     return {
         "company": 1,
@@ -886,23 +997,23 @@ def history_job(seed=5, count=300):
     stages = ["customer", "customer", "opportunity", "potential", "qualified", "invalid", "pool"]
     rows = []
     for index in range(count):
-        row = dict.fromkeys(generate.HISTORY_PARTNER_COLUMNS)
+        row = dict.fromkeys(history.HISTORY_PARTNER_COLUMNS)
         partner = history_partner(index, stages[index % len(stages)], stage_date=NOW - (index % 900) * DAY)
         row.update({key: value for key, value in partner.items() if key in row})
         row.update(name=f"Firma {index} Sp. z o.o.", email=f"biuro@firma{index}.pl", phone="+48 22 200 00 00")
         row.update(email_normalized=f"biuro@firma{index}.pl", lang="pl_PL", country_id=166)
         row.update(crm_name_key=f"firma{index}", crm_email_key=f"biuro@firma{index}.pl", pool=5)
-        rows.append(tuple(row[key] for key in generate.HISTORY_PARTNER_COLUMNS))
-    partners = generate.history_partners(rows, ref, NOW, None)
+        rows.append(tuple(row[key] for key in history.HISTORY_PARTNER_COLUMNS))
+    partners = history.history_partners(rows, ref, NOW, None)
     budgets = [60 if partner["stage"] == "customer" else 0 for partner in partners]
     options = dict(HISTORY_OPTIONS, salespeople=[7, 8])
-    limits = generate.pool_limits(RULES)
+    limits = specs.pool_limits(RULES)
     job = {"seed": seed, "now": NOW, "options": options, "ref": ref, "products": products_of_catalogue()}
     job.update(partners=partners, budgets=budgets, limits={5: limits}, exempt={5: (True, True)})
-    counts, dated = generate.history_counts(job)
+    counts, dated = history_rows.history_counts(job)
     job["ids"] = {}
     first = 1
-    for table in generate.HISTORY_TABLES:
+    for table in history_rows.HISTORY_TABLES:
         job["ids"][table] = list(range(first, first + counts[table]))
         first += counts[table]
     numbers = collections.Counter()
@@ -918,7 +1029,7 @@ def history_job(seed=5, count=300):
 def products_of_catalogue():
     return [
         (100 + position, name, price * 100, cost * 100, kind)
-        for position, (_code, name, price, cost, kind) in enumerate(generate.CATALOGUE)
+        for position, (_code, name, price, cost, kind) in enumerate(words.CATALOGUE)
     ]
 
 
@@ -926,14 +1037,16 @@ def test_history_rows_hold_their_columns_and_balance():
     """Pass 2 writes what pass 1 counted, each row with the columns the COPY names; the
     journal entries balance and the invoices' residuals are what their payments leave."""
     job, counts = history_job()
-    out, schedules = generate.history_rows(job)
-    for table, (key, columns, _constants) in generate.HISTORY_COLUMNS.items():
+    out, schedules = history_rows.history_rows(job)
+    for table, (key, columns, _constants) in history_rows.HISTORY_COLUMNS.items():
         width = len(columns) + len(job["ref"]["constants"][key])
         assert len(out.get(table, [])) == counts[table], table
         assert {len(line.split("\t")) for line in out.get(table, [])} <= {width}, table
-    for key, (_table, columns) in generate.RELATIONS.items():
+    for key, (_table, columns) in history_rows.RELATIONS.items():
         assert {len(line.split("\t")) for line in out[key]} == {len(columns)}
-    position = {name: number for number, name in enumerate(generate.HISTORY_COLUMNS["account_move_line"][1])}
+    position = {
+        name: number for number, name in enumerate(history_rows.HISTORY_COLUMNS["account_move_line"][1])
+    }
     balances = collections.Counter()
     residuals = collections.Counter()
     for line in out["account_move_line"]:
@@ -944,7 +1057,7 @@ def test_history_rows_hold_their_columns_and_balance():
         if cells[position["display_type"]] == "payment_term" and float(cells[position["debit"]]):
             residuals[cells[position["move_id"]]] = round(float(cells[position["amount_residual"]]) * 100)
     assert balances and not any(balances.values())
-    moves = {name: number for number, name in enumerate(generate.MOVE_COLUMNS)}
+    moves = {name: number for number, name in enumerate(history_rows.MOVE_COLUMNS)}
     partial_amounts = collections.Counter()
     lines_by_id = {line.split("\t")[0]: line.split("\t") for line in out["account_move_line"]}
     for line in out["account_partial_reconcile"]:
@@ -962,9 +1075,9 @@ def test_history_rows_hold_their_columns_and_balance():
         states[cells[moves["payment_state"]]] += 1
     assert {"paid", "not_paid"} <= set(states)
     assert schedules  # the documents lift some rules of the owners' schedules
-    again, _schedules = generate.history_rows(history_job()[0])
+    again, _schedules = history_rows.history_rows(history_job()[0])
     assert again == out  # deterministic
-    other, _schedules = generate.history_rows(history_job(seed=6)[0])
+    other, _schedules = history_rows.history_rows(history_job(seed=6)[0])
     assert other["account_move_line"] != out["account_move_line"]
 
 
@@ -976,19 +1089,19 @@ def test_history_in_the_database(odoo_db):
     env, db, config, dbname = odoo_db
     argv = ["--config", config, "--database", dbname, "--prefix", "PYTEST", "--salespeople", "3"]
     argv += ["--partners", "1500", "--seed", "8", "--today", "2025-06-01", "--expired", "60"]
-    args = generate.parse_args([*argv, "--history", "--invoice-lines", "6000", "--credit-note-share", "0.1"])
-    generate.generate_partners(db, args, NOW)
-    written = generate.generate_history(db, args, NOW)
+    args = cli.parse_args([*argv, "--history", "--invoice-lines", "6000", "--credit-note-share", "0.1"])
+    partners.generate_partners(db, args, NOW)
+    written = history.generate_history(db, args, NOW)
     assert written["account_move_line"] > 6000 and written["mail_message"] > 500
     env.invalidate_all()
-    partners = env["res.partner"].with_context(active_test=False).search([("ref", "=like", "PYTEST-%")])
-    assert len(partners) == 1500
+    generated = env["res.partner"].with_context(active_test=False).search([("ref", "=like", "PYTEST-%")])
+    assert len(generated) == 1500
     invoices = env["account.move"].search(
-        [("commercial_partner_id", "in", partners.ids), ("move_type", "=", "out_invoice")]
+        [("commercial_partner_id", "in", generated.ids), ("move_type", "=", "out_invoice")]
     )
     product_lines = invoices.invoice_line_ids.filtered(lambda line: line.display_type == "product")
     assert len(product_lines) == 6000  # --invoice-lines, exactly
-    customers = partners.filtered(lambda partner: partner.lifecycle_stage_id.code == "customer")
+    customers = generated.filtered(lambda partner: partner.lifecycle_stage_id.code == "customer")
     assert set(invoices.commercial_partner_id) == set(customers)
     by_customer = sorted(
         collections.Counter(line.partner_id.id for line in product_lines).values(), reverse=True
@@ -1007,7 +1120,7 @@ def test_history_in_the_database(odoo_db):
         "SELECT count(*) FROM (SELECT move_id FROM account_move_line l"
         "  JOIN account_move m ON m.id = l.move_id WHERE m.commercial_partner_id = ANY(%s)"
         " GROUP BY move_id HAVING sum(l.debit) != sum(l.credit)) x",
-        (partners.ids,),
+        (generated.ids,),
     )
     assert cr.fetchone()[0] == 0  # balanced
     cr.execute(
@@ -1032,11 +1145,11 @@ def test_history_in_the_database(odoo_db):
                      AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL))"""
     )
     assert cr.fetchone()[0] == 0
-    for table in generate.ANALYZED_HISTORY_TABLES:
+    for table in history_rows.ANALYZED_HISTORY_TABLES:
         cr.execute(f"ANALYZE {table}")  # as the generator's command line does after its run
     # the expired owners are still exactly 60; the schedule is crm_lifecycle's (a sample of
     # the owners with documents: the addon's query scans account_move per partner)
-    owned = partners.filtered(lambda partner: partner.crm_pool_state == "owned")
+    owned = generated.filtered(lambda partner: partner.crm_pool_state == "owned")
     assert len(owned.filtered(lambda partner: (partner.ownership_deadline or NOW) < NOW)) == 60
     busy = env["crm.lead"].search([("partner_id", "in", owned.ids)]).partner_id | invoices.partner_id
     sample = (owned & busy)[:150] | owned.filtered(lambda partner: (partner.ownership_deadline or NOW) < NOW)[
@@ -1052,13 +1165,13 @@ def test_history_in_the_database(odoo_db):
     samples = {
         "account.move": invoices | invoices.reversal_move_ids,
         "account.move.line": invoices.line_ids,
-        "account.payment": env["account.payment"].search([("partner_id", "in", partners.ids)]),
-        "sale.order": env["sale.order"].search([("partner_id", "in", partners.ids)]),
-        "sale.order.line": env["sale.order.line"].search([("order_partner_id", "in", partners.ids)]),
+        "account.payment": env["account.payment"].search([("partner_id", "in", generated.ids)]),
+        "sale.order": env["sale.order"].search([("partner_id", "in", generated.ids)]),
+        "sale.order.line": env["sale.order.line"].search([("order_partner_id", "in", generated.ids)]),
         "crm.lead": env["crm.lead"]
         .with_context(active_test=False)
-        .search([("partner_id", "in", partners.ids)]),
-        "mail.activity": env["mail.activity"].search([("res_id", "in", partners.ids)]),
+        .search([("partner_id", "in", generated.ids)]),
+        "mail.activity": env["mail.activity"].search([("res_id", "in", generated.ids)]),
     }
     skipped = {"automated_probability", "outstanding_account_id"}  # Odoo's scoring; set by the flow
     for model, records in samples.items():
@@ -1118,27 +1231,27 @@ def test_history_in_the_database(odoo_db):
 
 
 def test_copy_text_escapes():
-    assert generate.copy_text(None) == "\\N"
-    assert generate.copy_text(True) == "t"
-    assert generate.copy_text("a\tb\\c\nd") == "a\\tb\\\\c\\nd"
-    assert generate.copy_text(datetime.datetime(2025, 1, 2, 3, 4, 5, 678)) == "2025-01-02 03:04:05"
-    assert generate.copy_text(12) == "12"
+    assert database.copy_text(None) == "\\N"
+    assert database.copy_text(True) == "t"
+    assert database.copy_text("a\tb\\c\nd") == "a\\tb\\\\c\\nd"
+    assert database.copy_text(datetime.datetime(2025, 1, 2, 3, 4, 5, 678)) == "2025-01-02 03:04:05"
+    assert database.copy_text(12) == "12"
     # the shared format of crm_lifecycle's import (utils/pg_copy.py): dates, JSON, microseconds kept
     from psycopg2.extras import Json
 
-    assert generate.PG_COPY.copy_text(datetime.date(2025, 1, 2)) == "2025-01-02"
-    assert generate.PG_COPY.copy_text(Json({"en_US": "a\tb"})) == '{"en_US": "a\\\\tb"}'
+    assert database.PG_COPY.copy_text(datetime.date(2025, 1, 2)) == "2025-01-02"
+    assert database.PG_COPY.copy_text(Json({"en_US": "a\tb"})) == '{"en_US": "a\\\\tb"}'
     assert (
-        generate.PG_COPY.copy_text(datetime.datetime(2025, 1, 2, 3, 4, 5, 678))
+        database.PG_COPY.copy_text(datetime.datetime(2025, 1, 2, 3, 4, 5, 678))
         == "2025-01-02 03:04:05.000678"
     )
 
 
 def test_command_line_checks_its_arguments(capsys):
-    args = generate.parse_args(["--config", "odoo.conf", "--database", "db", "--partners", "5"])
+    args = cli.parse_args(["--config", "odoo.conf", "--database", "db", "--partners", "5"])
     assert (args.partners, args.seed, args.prefix, args.duplicate_share) == (5, 42, "GEN", 0.02)
-    assert (args.expired, args.owned_share, args.released_share) == (None, None, generate.RELEASED_SHARE)
-    exact = generate.parse_args(["--config", "c", "--database", "d", "--partners", "10", "--expired", "4"])
+    assert (args.expired, args.owned_share, args.released_share) == (None, None, specs.RELEASED_SHARE)
+    exact = cli.parse_args(["--config", "c", "--database", "d", "--partners", "10", "--expired", "4"])
     assert exact.expired == 4
     for wrong in (
         ["--duplicate-share", "1.5"],
@@ -1148,5 +1261,5 @@ def test_command_line_checks_its_arguments(capsys):
         ["--owned-share", "2"],
     ):
         with pytest.raises(SystemExit):
-            generate.parse_args(["--config", "c", "--database", "d", *wrong])
+            cli.parse_args(["--config", "c", "--database", "d", *wrong])
     assert "--duplicate-share" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """Values in the text format of PostgreSQL's ``COPY``.
 
 Pure Python, without Odoo imports: the import writes its rows with it, and
-``data/generate.py`` loads this file by path.
+the data generator (``data/crm_generate/database.py``) loads this file by path.
 """
 
 import re

@@ -69,7 +69,7 @@ def peak_rss_mb():
 def write_file(config, database, path, rows, duplicates):
     """The prospect list of ``data/generate.py --import-file``: ``rows`` companies,
     ``duplicates`` of them customers already in the database, the others new to it."""
-    generate = load_generator()
+    generate = load_generator("cli")
     argv = ["--config", str(config), "--database", database, "--partners", "0", "--seed", str(SEED)]
     argv += ["--import-file", str(path), "--import-rows", str(rows), "--import-duplicates", str(duplicates)]
     if generate.main(argv):
