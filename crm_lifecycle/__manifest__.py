@@ -7,7 +7,7 @@
     "author": "CRM Suite contributors",
     "license": "LGPL-3",
     "depends": ["sale_crm", "sale_margin", "mail"],
-    "external_dependencies": {"python": ["xlrd", "openpyxl", "lxml"]},
+    "external_dependencies": {"python": ["xlrd", "openpyxl", "python_calamine", "lxml"]},
     "data": [
         "security/crm_lifecycle_security.xml",
         "security/ir.model.access.csv",

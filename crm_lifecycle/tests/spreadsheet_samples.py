@@ -2,16 +2,20 @@
 
 - :func:`xlsx_file`, :func:`xls_file`, :func:`csv_file`: ordinary files from rows of values.
 - :func:`xlsx_with_values`: saves the value of formulas as Excel does (openpyxl never does).
+- :func:`ods_file`: an OpenDocument spreadsheet written by hand (zip and XML), as LibreOffice
+  writes its cells, merged ranges and formulas.
 - :func:`compound_file`: a minimal OLE2 compound file (the container of .xls files and of
   encrypted .xlsx files), used by :func:`encrypted_xlsx_file` and :func:`encrypted_xls_file`.
 """
 
 import csv
+import datetime
 import hashlib
 import io
 import re
 import struct
 import zipfile
+from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
 import xlwt
@@ -117,6 +121,117 @@ def csv_file(rows, *, delimiter=",", encoding="utf-8"):
     text = io.StringIO(newline="")
     csv.writer(text, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return text.getvalue().encode(encoding)
+
+
+# ---------------------------------------------------------------------------
+# OpenDocument spreadsheets (.ods)
+# ---------------------------------------------------------------------------
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
+)
+
+
+def _cell_position(ref):
+    """0-based (row, column) of a cell reference such as ``"C5"``."""
+    letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", ref).groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(digits) - 1, column - 1
+
+
+def _ods_cell(value, attributes=""):
+    if value is None or value == "":
+        return f"<table:table-cell{attributes}/>"
+    if isinstance(value, tuple):  # (formula, saved value or None)
+        formula, saved = value
+        attributes += f" table:formula={quoteattr('of:' + formula)}"
+        return _ods_cell(saved, attributes) if saved is not None else f"<table:table-cell{attributes}/>"
+    if isinstance(value, bool):
+        typed = f'office:value-type="boolean" office:boolean-value="{str(value).lower()}"'
+    elif isinstance(value, int | float):
+        typed = f'office:value-type="float" office:value="{value!r}"'
+    elif isinstance(value, datetime.date):
+        typed = f'office:value-type="date" office:date-value="{value.isoformat()}"'
+    else:
+        typed = 'office:value-type="string"'
+    return f"<table:table-cell{attributes} {typed}><text:p>{escape(str(value))}</text:p></table:table-cell>"
+
+
+def _ods_table(title, rows, merged):
+    spans, covered = {}, set()
+    for cell_range in merged:
+        first, _sep, last = cell_range.partition(":")
+        (top, left), (bottom, right) = _cell_position(first), _cell_position(last or first)
+        spans[top, left] = (bottom - top + 1, right - left + 1)
+        covered.update((row, col) for row in range(top, bottom + 1) for col in range(left, right + 1))
+        covered.discard((top, left))
+    height = max([len(rows)] + [row + 1 for row, _col in covered])
+    xml = [f"<table:table table:name={quoteattr(title)}>"]
+    for row_index in range(height):
+        values = list(rows[row_index]) if row_index < len(rows) else []
+        width = max([len(values)] + [col + 1 for row, col in covered if row == row_index])
+        cells = []
+        for col_index in range(width):
+            if (row_index, col_index) in covered:
+                cells.append("<table:covered-table-cell/>")
+                continue
+            value = values[col_index] if col_index < len(values) else None
+            span = spans.get((row_index, col_index))
+            attributes = (
+                f' table:number-rows-spanned="{span[0]}" table:number-columns-spanned="{span[1]}"'
+                if span
+                else ""
+            )
+            cells.append(_ods_cell(value, attributes))
+        xml.append(f"<table:table-row>{''.join(cells) or '<table:table-cell/>'}</table:table-row>")
+    xml.append("</table:table>")
+    return "".join(xml)
+
+
+def ods_file(rows, *, title="Customers", merged=(), sheets_before=(), encrypted=False):
+    """An .ods file whose last sheet holds ``rows``.
+
+    :param rows: lists of values (str, int, float, date, datetime, bool, None, or
+        ``("=formula", saved value)``, the saved value ``None`` for a formula never calculated)
+    :param merged: ranges to merge, e.g. ``("A5:A7",)``: the first cell spans them, the others
+        are covered cells
+    :param sheets_before: ``(title, rows)`` of sheets placed before
+    :param encrypted: the manifest describes the content as encrypted, as LibreOffice writes
+        a file saved with a password (the content itself is left readable)
+    """
+    tables = [_ods_table(name, sheet_rows, ()) for name, sheet_rows in sheets_before]
+    tables.append(_ods_table(title, rows, merged))
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES}>'
+        f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    encryption = (
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+        '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+        "</manifest:encryption-data>"
+        if encrypted
+        else ""
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+        f'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">{encryption}'
+        "</manifest:file-entry></manifest:manifest>"
+    )
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        # the mimetype first and stored, as the OpenDocument format requires
+        archive.writestr(zipfile.ZipInfo("mimetype", (2025, 1, 1, 0, 0, 0)), ODS_MIMETYPE, zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return output.getvalue()
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import base64
+import datetime
 import io
 import json
 import zlib
@@ -238,7 +239,7 @@ class TestCustomerImport(PoolCase):
             self.assertEqual(list(_decompressed_lines(data, size=size)), lines)
 
     def test_formats_and_header_languages(self):
-        """.xlsx, .xls and .csv, with headers in English, Simplified and Traditional Chinese and Polish."""
+        """.xlsx, .xls, .csv and .ods, headers in English, Simplified and Traditional Chinese, Polish."""
         cases = [
             ("en", samples.xlsx_file(self.rows(ENGLISH, "Xlsx", 2)), "english.xlsx", ENGLISH),
             ("zh-Hans", samples.xls_file(self.rows(SIMPLIFIED, "Xls", 3)), "简体.xls", SIMPLIFIED),
@@ -249,10 +250,17 @@ class TestCustomerImport(PoolCase):
                 "polski.csv",
                 POLISH,
             ),
+            ("pl-ods", samples.ods_file(self.rows(POLISH, "Ods", 6), title="Klienci"), "klienci.ods", POLISH),
         ]
         for language, content, filename, header in cases:
             with self.subTest(language=language):
-                prefix = {"en": "Xlsx", "zh-Hans": "Xls", "zh-Hant": "Csv", "pl": "Semicolon"}[language]
+                prefix = {
+                    "en": "Xlsx",
+                    "zh-Hans": "Xls",
+                    "zh-Hant": "Csv",
+                    "pl": "Semicolon",
+                    "pl-ods": "Ods",
+                }[language]
                 record = self.new_import(self.salesperson, content, filename)
                 record.action_preview()
                 self.assertEqual(record.column_ids.sorted("index").mapped("header"), header)
@@ -280,6 +288,28 @@ class TestCustomerImport(PoolCase):
         partner = self.partners("Numeric")
         self.assertIn("48600100299", partner.phone.replace(" ", ""))
         self.assertEqual(partner.vat, "5261040828")
+
+    def test_ods_numbers_and_dates_keep_their_digits(self):
+        """An OpenDocument spreadsheet (LibreOffice) with phones and a tax number stored as numbers."""
+        content = samples.ods_file(
+            [
+                ["Customer list"],
+                ["Company", "Phone", "VAT", "Country", "Notes"],
+                ["Ods Numbers Sp. z o.o.", 48600100277, 5261040828, "PL", datetime.date(2025, 4, 1)],
+            ],
+            merged=("A1:E1",),
+        )
+        record = self.new_import(self.salesperson, content, "liczby.ods")
+        record.action_preview()
+        self.assertEqual((record.header_row, record.valid_count, record.skipped_count), (2, 1, 0))
+        record.action_import()
+        self.assertImported(record, 1, 0)
+        partner = self.partners("Ods")
+        self.assertEqual(partner.user_id, self.env["res.users"], "imported into the pool")
+        self.assertIn("48600100277", partner.phone.replace(" ", ""))
+        self.assertEqual(partner.vat, "5261040828")
+        self.assertIn("2025-04-01", partner.comment)
+        self.assertIn("liczby.ods", partner.crm_event_ids.filtered(lambda e: e.event_type == "import").reason)
 
     # ------------------------------------------------------------------
     # Mapping
@@ -445,6 +475,15 @@ class TestCustomerImport(PoolCase):
                 "A2:A3",
             ),
             (good, "customers.pdf", "is not a spreadsheet"),
+            (
+                samples.ods_file(
+                    [header, ["Broken Foxtrot Ltd", "1"], ["Broken Golf Ltd", "2"]], merged=("B2:B3",)
+                ),
+                "merged.ods",
+                "B2:B3",
+            ),
+            (samples.ods_file([header, ["Broken Hotel Ltd", ("=1+1", None)]]), "formula.ods", "B2"),
+            (samples.ods_file([header, ["Broken India Ltd", "1"]], encrypted=True), "secret.ods", "password"),
         ]
         partner_count = self.env["res.partner"].search_count([])
         for content, filename, text in cases:

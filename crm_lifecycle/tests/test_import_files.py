@@ -221,6 +221,74 @@ class TestImportFiles(TransactionCase):
         )
         self.assertRefused(samples.xlsx_file(rows, merged=("A1:B1",)), "m.xlsx", "Cells A1:B1 ", "unmerge")
 
+    def test_xlsx_data_away_from_the_first_row_and_column(self):
+        """Row numbers and columns as Excel shows them when the sheet starts at C3."""
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "Customers"
+        for row, values in ((3, ["Company", "Phone"]), (4, ["ACME", 48600100200]), (7, ["Beta", None])):
+            for column, value in enumerate(values, start=3):
+                sheet.cell(row=row, column=column, value=value)
+        output = io.BytesIO()
+        workbook.save(output)
+        table = self.open(output.getvalue(), "offset.xlsx")
+        self.assertEqual((table.header_row, table.headers), (3, ["", "", "Company", "Phone"]))
+        self.assertEqual(
+            list(table.rows()), [(4, ["", "", "ACME", "48600100200"]), (7, ["", "", "Beta", ""])]
+        )
+
+    def test_xlsx_error_values_read_as_empty_cells(self):
+        rows = [["Company", "Phone"], ["ACME", "=NA()"], ["Beta", 1]]
+        content = samples.xlsx_with_values(samples.xlsx_file(rows), {"B2": ("e", "#N/A")})
+        self.assertEqual(
+            list(self.open(content, "errors.xlsx").rows()), [(2, ["ACME", ""]), (3, ["Beta", "1"])]
+        )
+
+    def test_ods_values_as_text_like_xlsx(self):
+        header = ["Company", "Phone", "VAT", "Notes", "Tags", "Source", "Industry"]
+        rows = [
+            ["Prospects from the spring fair"],
+            [],
+            header,
+            ["  ACME  ", 48600100200, 5261040828, datetime.date(2025, 3, 14), True, 12.5, 0.1 + 0.2],
+            ["Beta", 48600100200.0, 5261040828.0, datetime.datetime(2025, 3, 14, 9, 30), False, 1e20, 1.5e-7],
+            [],
+            ["Gamma", None, "007", datetime.datetime(2025, 3, 14), "", -3, ("=B4*2", 2.0)],
+        ]
+        content = samples.ods_file(rows, merged=("A1:G1",), sheets_before=[("How to", [["Fill it"]])])
+        table = self.open(content, "fair.ods")
+        self.assertEqual((table.sheet_name, table.header_row, table.headers), ("Customers", 3, header))
+        self.assertEqual(
+            list(table.rows()),
+            [
+                (4, ["ACME", "48600100200", "5261040828", "2025-03-14", "TRUE", "12.5", "0.3"]),
+                (
+                    5,
+                    ["Beta", "48600100200", "5261040828", "2025-03-14 09:30:00", "FALSE"]
+                    + ["100000000000000000000", "0.00000015"],
+                ),
+                (7, ["Gamma", "", "007", "2025-03-14", "", "-3", "2"]),
+            ],
+        )
+
+    def test_ods_merged_cells_formulas_without_value_and_password_refused(self):
+        rows = [
+            ["Company", "Phone", "City"],
+            ["ACME", 1, "Warszawa"],
+            ["Beta", 2, "Kraków"],
+            ["Gamma", 3, None],
+        ]
+        self.assertRefused(samples.ods_file(rows, merged=("C3:C4",)), "m.ods", "Cells C3:C4 ", "unmerge")
+        self.assertRefused(samples.ods_file(rows, merged=("A1:B1",)), "m.ods", "Cells A1:B1 ", "unmerge")
+        rows[3][2] = ("=C2", None)
+        self.assertRefused(samples.ods_file(rows), "f.ods", "Cell C4 ", "formula", "Paste Special > Values")
+        # above the header row, neither matters
+        above = [[("=TODAY()", None)], ["Spring fair"], ["Company", "Phone"], ["ACME", 1]]
+        self.assertEqual(self.open(samples.ods_file(above, merged=("A2:B2",)), "t.ods").header_row, 3)
+        self.assertRefused(
+            samples.ods_file(rows[:3], encrypted=True), "secret.ods", "protected by a password"
+        )
+
     def test_xls_with_chinese_headers_numbers_and_dates(self):
         rows = [
             ["客户名单"],
@@ -278,6 +346,8 @@ class TestImportFiles(TransactionCase):
         self.assertEqual(self.open(samples.xlsx_file(rows), "really_xlsx.xls").headers, ENGLISH_HEADER)
         self.assertEqual(self.open(samples.xls_file(rows), "really_xls.xlsx").headers, ENGLISH_HEADER)
         self.assertEqual(self.open(samples.xlsx_file(rows), "macro.XLSM").headers, ENGLISH_HEADER)
+        self.assertEqual(self.open(samples.ods_file(rows), "really_ods.xlsx").headers, ENGLISH_HEADER)
+        self.assertEqual(self.open(samples.xlsx_file(rows), "really_xlsx.ods").headers, ENGLISH_HEADER)
 
     def test_csv_encodings_and_delimiters(self):
         polish = [
@@ -364,8 +434,8 @@ class TestImportFiles(TransactionCase):
 
     def test_unsupported_extension(self):
         content = samples.xlsx_file([ENGLISH_HEADER, ACME])
-        for filename in ("customers.ods", "customers.pdf", "customers", "customers.xlsx.txt"):
-            self.assertRefused(content, filename, "is not a spreadsheet the import reads", ".xlsx")
+        for filename in ("customers.numbers", "customers.pdf", "customers", "customers.xlsx.txt"):
+            self.assertRefused(content, filename, "is not a spreadsheet the import reads", ".xlsx", ".ods")
 
     def test_corrupted_files(self):
         good = samples.xlsx_file([ENGLISH_HEADER, ACME, BETA])
@@ -387,6 +457,7 @@ class TestImportFiles(TransactionCase):
             (broken_sheet.getvalue(), "broken_sheet.xlsx"),
             (b"<html><table><tr><td>Company</td></tr></table></html>", "export.xls"),
             (samples.xls_file([ENGLISH_HEADER, ACME])[:700], "truncated.xls"),
+            (samples.ods_file([ENGLISH_HEADER, ACME, BETA] * 20)[:1000], "truncated.ods"),
             (samples.compound_file({"WordDocument": b"x" * 5000}), "letter.xls"),
             (b"\x00\x00\x00" * 10, "nul.csv"),
         ]
@@ -414,7 +485,8 @@ class TestImportFiles(TransactionCase):
     def test_compound_file_writer_holds_a_readable_workbook(self):
         """The same writer, with an unencrypted workbook stream, gives an .xls that opens."""
         content = samples.compound_file({"Workbook": samples.xls_biff_stream([ENGLISH_HEADER, ACME, BETA])})
-        self.assertEqual(spreadsheet._cfb_stream_names(content), ["Root Entry", "Workbook"])
+        document = CompDoc(content, logfile=io.StringIO())
+        self.assertEqual([node.name for node in document.dirlist if node.name], ["Root Entry", "Workbook"])
         table = self.open(content, "rewritten.xls")
         self.assertEqual([cells for _number, cells in table.rows()], [ACME, BETA])
 
@@ -500,7 +572,11 @@ class TestImportFiles(TransactionCase):
 
 def _handmade_xlsx():
     """A minimal .xlsx as some exporters write it: namespace prefix "x", shared strings with a
-    phonetic run, a date style, the 1904 date system and cells without "r" attributes."""
+    phonetic run, a date style, the 1904 date system and cells without "r" attributes.
+
+    The parts are where Excel puts them (calamine looks for the workbook at
+    ``xl/workbook.xml``), and a run with spaces around it says to keep them, as Excel
+    writes it."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     package = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -512,31 +588,31 @@ def _handmade_xlsx():
             '<Default Extension="xml" ContentType="application/xml"/></Types>'
         ),
         "_rels/.rels": (
-            f'<Relationships xmlns="{package}"><Relationship Id="rId1" Target="/x/book.xml" '
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" Target="/xl/workbook.xml" '
             f'Type="{relations}/officeDocument"/></Relationships>'
         ),
-        "x/book.xml": (
+        "xl/workbook.xml": (
             f'<x:workbook xmlns:x="{main}" xmlns:r="{relations}"><x:workbookPr date1904="1"/>'
             '<x:sheets><x:sheet name="Kunden" sheetId="1" r:id="s1"/></x:sheets></x:workbook>'
         ),
-        "x/_rels/book.xml.rels": (
+        "xl/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="{package}">'
             f'<Relationship Id="s1" Target="sheets/one.xml" Type="{relations}/worksheet"/>'
-            f'<Relationship Id="s2" Target="strings.xml" Type="{relations}/sharedStrings"/>'
+            f'<Relationship Id="s2" Target="sharedStrings.xml" Type="{relations}/sharedStrings"/>'
             f'<Relationship Id="s3" Target="styles.xml" Type="{relations}/styles"/></Relationships>'
         ),
-        "x/strings.xml": (
+        "xl/sharedStrings.xml": (
             f'<x:sst xmlns:x="{main}"><x:si><x:t>Company</x:t></x:si><x:si><x:t>Phone</x:t></x:si>'
             "<x:si><x:t>Founded</x:t></x:si>"
-            "<x:si><x:r><x:t>Müller</x:t></x:r><x:r><x:t> GmbH </x:t></x:r>"
+            '<x:si><x:r><x:t>Müller</x:t></x:r><x:r><x:t xml:space="preserve"> GmbH </x:t></x:r>'
             "<x:rPh><x:t>ミュラー</x:t></x:rPh></x:si>"
             "</x:sst>"
         ),
-        "x/styles.xml": (
+        "xl/styles.xml": (
             f'<x:styleSheet xmlns:x="{main}"><x:numFmts><x:numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
             '</x:numFmts><x:cellXfs><x:xf numFmtId="0"/><x:xf numFmtId="164"/></x:cellXfs></x:styleSheet>'
         ),
-        "x/sheets/one.xml": (
+        "xl/sheets/one.xml": (
             f'<x:worksheet xmlns:x="{main}"><x:sheetData>'
             '<x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c>'
             '<x:c t="s"><x:v>2</x:v></x:c></x:row>'

@@ -1,7 +1,7 @@
-"""Read customer spreadsheets (.xlsx, .xls, .csv) as rows of text; write the error report and template.
+"""Read customer spreadsheets (.xlsx, .ods, .xls, .csv) as rows of text; write the error report and template.
 
 Pure Python, no ORM. :func:`open_table` checks the file, finds the sheet and its
-header row, and returns a :class:`Table` whose :meth:`Table.rows` streams the data
+header row, and returns a :class:`Table` whose :meth:`Table.rows` yields the data
 rows as lists of cell texts, numbered as Excel numbers them. Anything that makes
 the file unusable raises :class:`SpreadsheetError` when it is opened, before a
 single row is handed out, with a message that says what to do:
@@ -16,13 +16,13 @@ single row is handed out, with a message that says what to do:
 Cells become text the way a person reads them: numbers keep all their digits
 (a phone 48600100200 or a VAT 5261040828 stored as a number stays ``"48600100200"``,
 never ``4.86001002E10``), dates become ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` with
-a time), booleans ``TRUE``/``FALSE``.
+a time), booleans ``TRUE``/``FALSE``; error values (``#N/A``) are read as empty cells.
 
-.xlsx files are read from the zip with the standard library's XML parser (expat:
-no external entities, no entity expansion bombs), the sheet as a stream: 50,000
-rows are never held in memory at once, and this is several times faster than
-openpyxl's read-only cells, which also drop the formula and merge information.
-openpyxl writes the error report and the template.
+Libraries: python-calamine (calamine, in Rust) reads .xlsx, .xlsm and .ods files,
+xlrd reads .xls files and Python's csv module .csv files; openpyxl writes the error
+report and the template. Around calamine, a few checks of what it does not report:
+the size the zip unpacks to, encrypted packages, formulas without a saved value
+(calamine reads them as empty cells) and, in .ods files, merged cells.
 """
 
 import codecs
@@ -31,23 +31,20 @@ import datetime
 import io
 import posixpath
 import re
-import struct
 import zipfile
-import zlib
 from decimal import Decimal
 from pathlib import PurePath
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import iterparse
 from xml.etree.ElementTree import parse as parse_xml
 
 import openpyxl
+import python_calamine
 import xlrd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+from xlrd.compdoc import CompDoc
 
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
@@ -57,14 +54,14 @@ from .import_headers import ALIASES, TARGETS, match_header
 _lt = LazyTranslate(__name__)
 
 MAX_FILE_SIZE = 100 * 1024 * 1024
-# The parts of an .xlsx file once unpacked (a 100 MB .xlsx unpacks to about 1 GB).
+# The parts of an .xlsx or .ods file once unpacked (a 100 MB .xlsx unpacks to about 1 GB).
 MAX_UNPACKED_SIZE = 2 * 1024 * 1024 * 1024
 # The header row is looked for among the first non-empty rows of a sheet.
 HEADER_SCAN_ROWS = 20
 # Excel's limit of characters in a cell.
 MAX_CELL_CHARS = 32767
 
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
+EXTENSIONS = (".xlsx", ".xlsm", ".ods", ".xls", ".csv")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030", "cp1250", "latin-1")
 CSV_DELIMITERS = (",", ";", "\t")
 _CSV_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n")
@@ -75,12 +72,14 @@ REPORT_ERROR_HEADER = _lt("Error")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_COORDINATE = re.compile(r"([A-Z]+)(\d+)")
-# Scanned in the raw sheet XML, whatever namespace prefix the writer chose.
-_RAW_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_RAW_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)\"")
+# Searched in the raw XML of a sheet before parsing it for formulas or merged cells: most
+# files have none, and are then never parsed by this module.
+_RAW_XLSX_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_RAW_ODS_CHECKED = re.compile(rb"table:formula=|number-(?:rows|columns)-spanned=")
 _SCAN_CHUNK = 1 << 20
-_SCAN_OVERLAP = 512
+_SCAN_OVERLAP = 64
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
 class SpreadsheetError(UserError):
@@ -142,71 +141,16 @@ def _password_protected(filename):
     )
 
 
-# ---------------------------------------------------------------------------
-# OLE2 compound files (.xls, and encrypted .xlsx)
-# ---------------------------------------------------------------------------
-
-_CFB_FREE = 0xFFFFFFFF
-_CFB_END_OF_CHAIN = 0xFFFFFFFE
-_CFB_MAX_SECTORS = 1 << 20
-
-
-def _cfb_stream_names(content):
-    """Names of the entries of an OLE2 compound file, read from its directory.
+def _ole_kind(content):
+    """``"encrypted"``, ``"xls"`` or ``None`` (not a spreadsheet) for an OLE2 compound file.
 
     Office stores an encrypted .xlsx as a compound file holding the streams
     "EncryptionInfo" and "EncryptedPackage"; an .xls holds a "Workbook" (or "Book")
-    stream. Raises ``ValueError`` on a malformed file.
+    stream. The directory is read by xlrd.
     """
-    if len(content) < 512 or content[:8] != _OLE_MAGIC:
-        raise ValueError("not a compound file")
-    sector_shift, _mini_shift = struct.unpack_from("<HH", content, 30)
-    if sector_shift not in (9, 12):
-        raise ValueError("bad sector size")
-    sector_size = 1 << sector_shift
-    (first_directory,) = struct.unpack_from("<I", content, 48)
-    first_difat, difat_count = struct.unpack_from("<II", content, 68)
-
-    def sector(sid):
-        start = (sid + 1) * sector_size
-        if sid >= _CFB_MAX_SECTORS or start + sector_size > len(content):
-            raise ValueError("sector out of the file")
-        return content[start : start + sector_size]
-
-    fat_sectors = [sid for sid in struct.unpack_from("<109I", content, 76) if sid != _CFB_FREE]
-    per_sector = sector_size // 4
-    sid = first_difat
-    for _index in range(difat_count):
-        if sid in (_CFB_FREE, _CFB_END_OF_CHAIN):
-            break
-        entries = struct.unpack(f"<{per_sector}I", sector(sid))
-        fat_sectors.extend(entry for entry in entries[:-1] if entry != _CFB_FREE)
-        sid = entries[-1]
-    fat = []
-    for fat_sid in fat_sectors:
-        fat.extend(struct.unpack(f"<{per_sector}I", sector(fat_sid)))
-
-    names = []
-    sid, seen = first_directory, set()
-    while sid != _CFB_END_OF_CHAIN:
-        if sid in seen or sid >= len(fat):
-            raise ValueError("broken directory chain")
-        seen.add(sid)
-        data = sector(sid)
-        for offset in range(0, sector_size, 128):
-            name_size, entry_type = struct.unpack_from("<HB", data, offset + 64)
-            if entry_type in (1, 2, 5) and 2 <= name_size <= 64:
-                names.append(data[offset : offset + name_size - 2].decode("utf-16-le", "replace"))
-        sid = fat[sid]
-    return names
-
-
-def _ole_kind(content):
-    """``"encrypted"``, ``"xls"`` or ``None`` (not a spreadsheet) for an OLE2 file."""
     try:
-        names = {name.casefold() for name in _cfb_stream_names(content)}
-    except (ValueError, struct.error):
-        # A directory we cannot walk: fall back on the stream name anywhere in the file.
+        names = {entry.name.casefold() for entry in CompDoc(content, logfile=io.StringIO()).dirlist}
+    except Exception:  # any failure on a directory we cannot walk: look for the stream name
         if "EncryptedPackage".encode("utf-16-le") in content:
             return "encrypted"
         return "xls"  # let xlrd try, it reports a damaged file clearly
@@ -421,13 +365,56 @@ def _range_text(first_row, first_col, last_row, last_col):
     return f"{first}:{get_column_letter(last_col)}{last_row}"
 
 
-class _XlsxBook:
-    """The parts of an .xlsx/.xlsm package the sheets need: sheet list, shared strings, date styles.
+def _raw_search(source, pattern):
+    """Whether ``pattern`` occurs in the binary stream ``source``, read a chunk at a time."""
+    tail = b""
+    while chunk := source.read(_SCAN_CHUNK):
+        data = tail + chunk
+        if pattern.search(data):
+            return True
+        tail = data[-_SCAN_OVERLAP:]
+    return False
 
-    Read with the standard XML parser from the zip: the sheets themselves are parsed as a
-    stream by :class:`_XlsxSheet`, faster than openpyxl's read-only cells and keeping the
-    formula and merge information openpyxl drops in read-only mode.
+
+def _local_name(tag):
+    return tag.rpartition("}")[2]
+
+
+def _ods_scan(source):
+    """Merged cells and formulas without a saved value of the tables of an .ods ``content.xml``.
+
+    :return: ``{table name: (merged ranges, formula cells)}``, a range as 1-based
+        ``(first row, first column, last row, last column)``, a cell as ``(row, column)``
     """
+    found, merges, formulas = {}, [], []
+    row = column = 0
+    cell_tags = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+    for event, element in iterparse(source, events=("start", "end")):
+        tag = element.tag
+        if event == "end":
+            if tag == f"{_ODS_TABLE}table-row":
+                row += int(element.get(f"{_ODS_TABLE}number-rows-repeated", 1)) - 1
+                element.clear()
+        elif tag == f"{_ODS_TABLE}table":
+            merges, formulas = found.setdefault(element.get(f"{_ODS_TABLE}name"), ([], []))
+            row = 0
+        elif tag == f"{_ODS_TABLE}table-row":
+            row, column = row + 1, 0
+        elif tag in cell_tags:
+            column += 1
+            rows = int(element.get(f"{_ODS_TABLE}number-rows-spanned", 1))
+            columns = int(element.get(f"{_ODS_TABLE}number-columns-spanned", 1))
+            if rows > 1 or columns > 1:
+                merges.append((row, column, row + rows - 1, column + columns - 1))
+            if element.get(f"{_ODS_TABLE}formula") and not element.get(f"{_ODS_OFFICE}value-type"):
+                formulas.append((row, column))
+            column += int(element.get(f"{_ODS_TABLE}number-columns-repeated", 1)) - 1
+    return found
+
+
+class _CalamineBook:
+    """An .xlsx/.xlsm or .ods workbook read by calamine, and its zip for what calamine does not
+    report: the unpacked size, encryption, formulas without a value, merged cells of .ods files."""
 
     def __init__(self, content, filename):
         self.content = content
@@ -445,233 +432,147 @@ class _XlsxBook:
                         limit=_human_size(MAX_UNPACKED_SIZE),
                     )
                 )
-            workbook_path = self._office_document(archive)
-            workbook = self._xml(archive, workbook_path)
-            namespace = workbook.tag.partition("}")[0] + "}"
-            relations = self._relations(archive, workbook_path)
-            self.tags = {name: namespace + name for name in ("row", "c", "v", "f", "is", "t", "rPh", "si")}
-            properties = workbook.find(namespace + "workbookPr")
-            date1904 = properties is not None and properties.get("date1904") in ("1", "true")
-            self.epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
-            view = workbook.find(f"{namespace}bookViews/{namespace}workbookView")
-            active = int(view.get("activeTab", 0)) if view is not None else 0
-            self.sheets = []
-            for index, sheet in enumerate(workbook.iter(namespace + "sheet")):
-                relation_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), "")
-                kind, path = relations.get(relation_id, ("", ""))
-                if (
-                    kind == "worksheet"
-                    and sheet.get("state", "visible") == "visible"
-                    and path in archive.NameToInfo
-                ):
-                    self.sheets.insert(0 if index == active else len(self.sheets), (sheet.get("name"), path))
-            strings_path = next((path for kind, path in relations.values() if kind == "sharedStrings"), None)
-            self.shared_strings = self._shared_strings(archive, strings_path) if strings_path else []
-            styles_path = next((path for kind, path in relations.values() if kind == "styles"), None)
-            self.date_styles, self.duration_styles = self._date_styles(archive, styles_path, namespace)
+            names = archive.NameToInfo
+            self.is_ods = "content.xml" in names and "xl/workbook.xml" not in names
+            # an .ods saved with a password: its manifest describes how each part is encrypted
+            manifest = "META-INF/manifest.xml"
+            if self.is_ods and manifest in names and b"encryption-data" in archive.read(manifest):
+                raise _password_protected(filename)
+            self._parts, active = ([], 0) if self.is_ods else self._xlsx_parts(archive)
+        self.workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        self.sheets = []  # (index, name) of the visible worksheets, the active one first
+        for index, sheet in enumerate(self.workbook.sheets_metadata):
+            if (
+                sheet.visible == python_calamine.SheetVisibleEnum.Visible
+                and sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            ):
+                self.sheets.insert(0 if index == active else len(self.sheets), (index, sheet.name))
+        self._ods_checks = None
 
     @staticmethod
-    def _xml(archive, path):
-        with archive.open(path) as source:
-            return parse_xml(source).getroot()
+    def _xlsx_parts(archive):
+        """The part of each sheet, in workbook order, and the index of the active sheet.
 
-    @classmethod
-    def _relations(cls, archive, part):
-        """``{relation id: (type, part path)}`` of a part."""
-        folder, _sep, name = part.rpartition("/")
-        rels_path = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-        if rels_path not in archive.NameToInfo:
-            return {}
-        relations = {}
-        for relation in cls._xml(archive, rels_path):
-            target = relation.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            relations[relation.get("Id")] = (
-                relation.get("Type", "").rpartition("/")[2],
-                posixpath.normpath(path),
-            )
-        return relations
+        calamine reads the workbook at ``xl/workbook.xml`` only (an .xlsb has none).
+        """
+        if "xl/workbook.xml" not in archive.NameToInfo:
+            return [], 0
+        with archive.open("xl/workbook.xml") as source:
+            workbook = parse_xml(source).getroot()
+        targets = {}
+        if "xl/_rels/workbook.xml.rels" in archive.NameToInfo:
+            with archive.open("xl/_rels/workbook.xml.rels") as source:
+                for relation in parse_xml(source).getroot():
+                    target = relation.get("Target", "")
+                    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                    targets[relation.get("Id")] = posixpath.normpath(path)
+        parts = []
+        for sheet in workbook.findall("{*}sheets/{*}sheet"):
+            relation_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), "")
+            parts.append(targets.get(relation_id))
+        view = workbook.find("{*}bookViews/{*}workbookView")
+        active = int(view.get("activeTab", 0)) if view is not None else 0
+        return parts, active
 
-    @classmethod
-    def _office_document(cls, archive):
-        for kind, path in cls._relations(archive, "").values():
-            if kind == "officeDocument":
-                return path
-        return "xl/workbook.xml"
+    def ods_checks(self, sheet_name):
+        """``(merged ranges, formula cells)`` of a table of an .ods (see :func:`_ods_scan`)."""
+        if self._ods_checks is None:
+            self._ods_checks = {}
+            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+                with archive.open("content.xml") as source:
+                    checked = _raw_search(source, _RAW_ODS_CHECKED)
+                if checked:
+                    with archive.open("content.xml") as source:
+                        self._ods_checks = _ods_scan(source)
+        return self._ods_checks.get(sheet_name, ([], []))
 
-    def _shared_strings(self, archive, path):
-        strings = []
-        with archive.open(path) as source:
-            for _event, element in iterparse(source, events=("end",)):
-                if element.tag == self.tags["si"]:
-                    strings.append(self._rich_text(element).strip())
-                    element.clear()
-        return strings
+    def xlsx_uncalculated_formula(self, index, from_row):
+        """The first cell of the sheet ``index`` at row ``from_row`` or below holding a formula
+        without a saved value, as ``"C4"``; ``None`` when there is none."""
+        part = self._parts[index] if index < len(self._parts) else None
+        with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+            if not part or part not in archive.NameToInfo:
+                return None
+            with archive.open(part) as source:
+                if not _raw_search(source, _RAW_XLSX_FORMULA):
+                    return None
+            row_number = 0
+            with archive.open(part) as source:
+                for event, element in iterparse(source, events=("start", "end")):
+                    tag = _local_name(element.tag)
+                    if event == "start":
+                        if tag == "row":
+                            number = element.get("r")
+                            row_number = int(number) if number else row_number + 1
+                    elif tag == "row":
+                        element.clear()
+                    elif tag == "c" and row_number >= from_row:
+                        children = {_local_name(child.tag): child for child in element}
+                        value = children.get("v")
+                        if "f" in children and (
+                            value is None
+                            or (not value.text and element.get("t") not in ("str", "s", "inlineStr"))
+                        ):
+                            return element.get("r") or f"{row_number}"
+        return None
 
-    @staticmethod
-    def _date_styles(archive, path, namespace):
-        """Indexes of the cell styles showing dates, and of those showing durations."""
-        if not path or path not in archive.NameToInfo:
-            return set(), set()
-        styles = _XlsxBook._xml(archive, path)
-        formats = dict(BUILTIN_FORMATS)
-        for number_format in styles.iter(namespace + "numFmt"):
-            formats[int(number_format.get("numFmtId", 0))] = number_format.get("formatCode", "")
-        dates, durations = set(), set()
-        cell_styles = styles.find(namespace + "cellXfs")
-        for index, style in enumerate(cell_styles if cell_styles is not None else ()):
-            code = formats.get(int(style.get("numFmtId", 0)))
-            if is_timedelta_format(code):
-                durations.add(index)
-            elif is_date_format(code):
-                dates.add(index)
-        return dates, durations
-
-    def _rich_text(self, element):
-        """Text of a shared or inline string: its runs, without the phonetic guides."""
-        if element.tag == self.tags["t"]:
-            return element.text or ""
-        return "".join(self._rich_text(child) for child in element if child.tag != self.tags["rPh"])
+    def close(self):
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook = self.content = None
 
 
-class _XlsxSheet:
-    """A worksheet of an .xlsx/.xlsm file, its XML parsed as a stream."""
+class _CalamineSheet:
+    """A worksheet of an .xlsx/.xlsm or .ods file, read by calamine the first time it is needed."""
 
-    def __init__(self, book, filename, sheet_name, path):
+    def __init__(self, book, index, sheet_name):
         self._book = book
-        self.filename = filename
+        self._index = index
         self.sheet_name = sheet_name
-        self._path = path
-        self._scan = None
+        self._sheet = None
 
-    def _open(self):
-        archive = zipfile.ZipFile(io.BytesIO(self._book.content))
-        return archive, archive.open(self._path)
-
-    def _raw_scan(self):
-        """One pass over the raw XML: whether it has formulas, and the merged ranges."""
-        if self._scan is None:
-            has_formula, merges, tail = False, set(), b""
-            archive, source = self._open()
-            with archive, source:
-                while chunk := source.read(_SCAN_CHUNK):
-                    data = tail + chunk
-                    has_formula = has_formula or bool(_RAW_FORMULA.search(data))
-                    merges.update(match.decode().upper() for match in _RAW_MERGE.findall(data))
-                    tail = data[-_SCAN_OVERLAP:]
-            self._scan = has_formula, merges
-        return self._scan
+    def _data(self):
+        if self._sheet is None:
+            self._sheet = self._book.workbook.get_sheet_by_index(self._index)
+        return self._sheet
 
     def merged_ranges(self, from_row):
         """Merged ranges (``"A5:A7"``) reaching row ``from_row`` or below, in sheet order."""
-        found = []
-        for ref in self._raw_scan()[1]:
-            first, _sep, last = ref.partition(":")
-            first_col, first_row = _COORDINATE.fullmatch(first).groups()
-            last_col, last_row = _COORDINATE.fullmatch(last or first).groups()
-            if first == (last or first) or int(last_row) < from_row:
-                continue
-            found.append((int(first_row), column_index_from_string(first_col), ref))
-        return [ref for _row, _col, ref in sorted(found)]
+        if self._book.is_ods:
+            ranges = self._book.ods_checks(self.sheet_name)[0]
+        else:  # 0-based, as ((first row, first column), (last row, last column))
+            ranges = [
+                (first_row + 1, first_col + 1, last_row + 1, last_col + 1)
+                for (first_row, first_col), (last_row, last_col) in self._data().merged_cell_ranges or ()
+            ]
+        return [
+            _range_text(*cells) for cells in sorted(ranges) if cells[:2] != cells[2:] and cells[2] >= from_row
+        ]
 
     def uncalculated_formula(self, from_row):
         """The first cell at row ``from_row`` or below holding a formula without a saved value."""
-        if not self._raw_scan()[0]:
-            return None
-        tags = self._book.tags
-        for row_number, element in self._row_elements():
-            if row_number < from_row:
-                continue
-            for cell in element.iter(tags["c"]):
-                if cell.find(tags["f"]) is None:
-                    continue
-                value = cell.find(tags["v"])
-                data_type = cell.get("t", "n")
-                if value is None or (not value.text and data_type not in ("str", "s", "inlineStr")):
-                    return cell.get("r") or f"{row_number}"
-        return None
-
-    def _row_elements(self):
-        row_tag = self._book.tags["row"]
-        archive, source = self._open()
-        with archive, source:
-            row_counter = 0
-            try:
-                for _event, element in iterparse(source, events=("end",)):
-                    if element.tag != row_tag:
-                        continue
-                    number = element.get("r")
-                    row_counter = int(number) if number else row_counter + 1
-                    yield row_counter, element
-                    element.clear()
-            except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
-                raise _corrupted(self.filename) from error
+        if not self._book.is_ods:
+            return self._book.xlsx_uncalculated_formula(self._index, from_row)
+        cells = sorted(cell for cell in self._book.ods_checks(self.sheet_name)[1] if cell[0] >= from_row)
+        return _range_text(*cells[0], *cells[0]) if cells else None
 
     def iter_rows(self):
-        book = self._book
-        cell_tag, value_tag, inline_tag, text_tag = (book.tags[name] for name in ("c", "v", "is", "t"))
-        shared_strings, date_styles, duration_styles = (
-            book.shared_strings,
-            book.date_styles,
-            book.duration_styles,
-        )
-        columns = {}
-        for row_number, element in self._row_elements():
-            cells = []
-            for cell in element:
-                if cell.tag != cell_tag:
-                    continue
-                ref = cell.get("r")
-                if ref:
-                    letters = ref.rstrip("0123456789")
-                    column = columns.get(letters)
-                    if column is None:
-                        column = columns[letters] = column_index_from_string(letters) - 1
-                    if column > len(cells):
-                        cells.extend([""] * (column - len(cells)))
-                data_type = cell.get("t")
-                if data_type == "s":
-                    value = cell.findtext(value_tag)
-                    cells.append(shared_strings[int(value)] if value else "")
-                elif data_type == "inlineStr":
-                    inline = cell.find(inline_tag)
-                    if inline is None:
-                        cells.append("")
-                    elif len(inline) == 1 and inline[0].tag == text_tag:  # the usual <is><t>...</t></is>
-                        cells.append((inline[0].text or "").strip())
-                    else:
-                        cells.append(book._rich_text(inline).strip())
-                elif data_type is None or data_type == "n":
-                    value = cell.findtext(value_tag)
-                    if not value:
-                        cells.append("")
-                        continue
-                    style = int(cell.get("s", 0))
-                    cells.append(self._number_text(value, style in date_styles, style in duration_styles))
-                else:
-                    cells.append(self._typed_text(data_type, cell.findtext(value_tag) or ""))
+        sheet = self._data()
+        if sheet.start is None:  # nothing in the sheet
+            return
+        # calamine yields the rows above the data too, empty: the position is the row number;
+        # the cells start at the first column holding data
+        padding = [""] * sheet.start[1]
+        for row_number, values in enumerate(sheet.iter_rows(), start=1):
+            cells = [value.strip() if type(value) is str else cell_text(value) for value in values]
+            if padding:
+                cells[:0] = padding
             if _trimmed(cells):
                 yield row_number, cells
 
-    def _number_text(self, value, is_date, is_duration):
-        number = float(value) if ("." in value or "e" in value or "E" in value) else int(value)
-        if is_date or is_duration:
-            try:
-                return _date_text(from_excel(number, self._book.epoch, timedelta=is_duration))
-            except (OverflowError, ValueError):
-                return value
-        return cell_text(number)
-
-    @staticmethod
-    def _typed_text(data_type, value):
-        if data_type == "b":
-            return "TRUE" if value.strip() in ("1", "true") else "FALSE"
-        if data_type == "d" and value:
-            return _date_text(from_ISO8601(value))
-        return value.strip()  # "str" (text result of a formula), "e" (error such as #N/A)
-
     def close(self):
-        self._book.content = None
+        self._sheet = None
+        self._book.close()
 
 
 class _XlsSheet:
@@ -781,14 +682,14 @@ def _sniff_delimiter(text):
     return best
 
 
-def _xlsx_sheets(content, filename):
+def _calamine_sheets(content, filename):
     try:
-        book = _XlsxBook(content, filename)
+        book = _CalamineBook(content, filename)
     except SpreadsheetError:
         raise
     except Exception as error:  # any failure of a parser fed with a damaged file
         raise _corrupted(filename) from error
-    return [_XlsxSheet(book, filename, name, path) for name, path in book.sheets]
+    return [_CalamineSheet(book, index, name) for index, name in book.sheets]
 
 
 def _xls_sheets(content, filename):
@@ -812,12 +713,13 @@ def _sheet_readers(content, filename):
         raise SpreadsheetError(
             _lt(
                 "The file “%(filename)s” is not a spreadsheet the import reads. "
-                "Save it as an Excel workbook (.xlsx or .xls) or as CSV (.csv) and upload it again.",
+                "Save it as an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods) "
+                "or CSV (.csv) and upload it again.",
                 filename=filename,
             )
         )
     if content.startswith(_ZIP_MAGIC):
-        return _xlsx_sheets(content, filename)
+        return _calamine_sheets(content, filename)
     if content.startswith(_OLE_MAGIC):
         kind = _ole_kind(content)
         if kind == "encrypted":
@@ -840,7 +742,7 @@ def open_table(content, filename):
     """Open the customer sheet of a spreadsheet file.
 
     :param bytes content: the file
-    :param str filename: its name; the extension (.xlsx, .xlsm, .xls, .csv) must be one
+    :param str filename: its name; the extension (.xlsx, .xlsm, .ods, .xls, .csv) must be one
         of :data:`EXTENSIONS`, the format itself is recognised from the content
     :return: the :class:`Table` of the first visible sheet (the active one first) where a
         header row is recognised

@@ -1,6 +1,6 @@
 """Excel import of customer resources: upload, map the columns, preview, import.
 
-The file is read by :mod:`..utils.spreadsheet` (pure Python), each chunk of rows is validated
+The file is read by :mod:`..utils.spreadsheet` (no ORM), each chunk of rows is validated
 and written by :class:`.customer_import_engine.CustomerImportEngine`. The import is a stored
 record: its history, the background run of big files (resumed after a crash) and the error
 report survive the wizard.
