@@ -2,7 +2,7 @@
 {
     "name": "Customer Lifecycle",
     "summary": "Lifecycle stages, salesperson ownership and a public pool of customers",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "CRM Suite contributors",
     "license": "LGPL-3",
