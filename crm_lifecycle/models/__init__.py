@@ -4,6 +4,7 @@ from . import crm_talk_script
 from . import res_company
 from . import res_config_settings
 from . import crm_duplicate_mixin
+from . import crm_customer_check_log
 from . import crm_pool
 from . import crm_pool_schedule
 from . import crm_pool_level

@@ -11,6 +11,12 @@ class ResCompany(models.Model):
         help="Refuse a new customer or lead that matches a customer already followed "
         "by another salesperson (same name, VAT, phone or email).",
     )
+    crm_check_daily_limit = fields.Integer(
+        string="Daily Customer Checks",
+        default=200,
+        help="How many lookups of Check Customer a salesperson may make a day, counted from "
+        "midnight in their time zone; sales managers are not limited. 0: no limit.",
+    )
     crm_cost_guard = fields.Boolean(
         string="Quotation Cost Guard",
         help="Refuse to send or confirm a quotation while a product line has no internal cost "
@@ -33,6 +39,18 @@ class ResCompany(models.Model):
                         "between 0 and 100%%, not %(margin)s%%.",
                         company=company.name,
                         margin=company.crm_cost_guard_min_margin,
+                    )
+                )
+
+    @api.constrains("crm_check_daily_limit")
+    def _check_crm_check_daily_limit(self):
+        for company in self:
+            if company.crm_check_daily_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The daily limit of customer checks of %(company)s cannot be negative "
+                        "(0 means no limit).",
+                        company=company.name,
                     )
                 )
 

@@ -5,6 +5,7 @@ from . import test_talk_script
 from . import test_cost_guard
 from . import test_normalize
 from . import test_duplicate
+from . import test_customer_check_log
 from . import test_pool_access
 from . import test_pool_claim
 from . import test_pool_release

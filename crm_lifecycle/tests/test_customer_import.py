@@ -122,6 +122,48 @@ class TestCustomerImport(PoolCase):
         self.assertEqual(self.env["res.partner.category"].search_count([]), tag_count)
         self.assertFalse(self.partners())
 
+    def test_preview_shows_the_markup_of_cells_as_text_and_stores_no_html(self):
+        script = "<script>alert(1)</script> Script Ltd"
+        image = "<img src=x onerror=alert(1)>"
+        rows = [
+            ENGLISH,
+            [script, image, "", "", "PL", ""],
+            ["<b>Bold</b> Trading", "", "", "<img src=y onerror=alert(2)>", "PL", ""],  # bad email
+        ]
+        record = self.new_import(self.salesperson, samples.xlsx_file(rows), "markup.xlsx")
+        record.action_preview()
+        self.assertEqual((record.valid_count, record.skipped_count), (1, 1))
+        html = str(record.preview_html)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; Script Ltd", html)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", html)
+        self.assertIn("&lt;b&gt;Bold&lt;/b&gt; Trading", html)
+        for tag in ("<script", "<img", "<b>"):
+            self.assertNotIn(tag, html)
+        self.assertIn('<table class="table table-sm table-striped o_crm_import_valid">', html)
+        # no HTML is stored: the preview is rendered, escaped, from plain texts when it is read
+        self.assertFalse(record._fields["preview_html"].store)
+        self.assertFalse(
+            [name for name, field in record._fields.items() if field.type == "html" and field.store]
+        )
+        self.env.cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'crm_customer_import' AND column_name = 'preview_html'"
+        )
+        self.assertFalse(self.env.cr.fetchall())
+        self.assertEqual(record.preview_data["valid"][0][1][:2], [script, image])
+        # the customer is created with its name as typed, a text like any other
+        record.action_import()
+        self.assertEqual(record.created_count, 1)
+        self.assertEqual(self.env["res.partner"].search([("name", "=", script)]).child_ids.name, image)
+        # preview data written by hand (through RPC) shows as text too
+        record.write(
+            {"preview_data": {"targets": ["name"], "valid": [[2, ["<script>x()</script>"], "<i>n</i>"]]}}
+        )
+        html = str(record.preview_html)
+        self.assertIn("&lt;script&gt;x()&lt;/script&gt;", html)
+        self.assertIn("&lt;i&gt;n&lt;/i&gt;", html)
+        self.assertNotIn("<script", html)
+
     def test_import_creates_customers_events_and_error_report(self):
         record = self.new_import(self.salesperson, samples.xlsx_file(self.rows()), "fair.xlsx")
         record.action_preview()

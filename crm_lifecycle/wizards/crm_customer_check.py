@@ -1,4 +1,10 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from ..utils import normalize
 
@@ -34,7 +40,9 @@ class CrmCustomerCheck(models.TransientModel):
     def action_check(self):
         """Look the query up as the duplicate check of a new customer would, and show the answer."""
         self.ensure_one()
+        self._check_daily_limit()
         summaries = self.env["res.partner"]._crm_duplicate_search(self.query)
+        self._log_lookup(len(summaries))
         Result = self.env["crm.customer.check.result"]
         self.write(
             {
@@ -54,6 +62,56 @@ class CrmCustomerCheck(models.TransientModel):
             "target": "new",
             "context": self.env.context,
         }
+
+    def _check_daily_limit(self):
+        """Refuse the lookup of a salesperson who made the company's daily number of them already
+        (since midnight in their time zone). Sales managers are not limited."""
+        user = self.env.user
+        limit = self.env.company.crm_check_daily_limit
+        if not limit or user.has_group("crm_lifecycle.group_crm_lifecycle_manager"):
+            return
+        day_start = self.env["res.partner"]._crm_user_day_start(user)
+        # sudo: counts the user's own lookups, whatever the rules on the log say
+        done = (
+            self.env["crm.customer.check.log"]
+            .sudo()
+            .search_count(
+                [
+                    ("user_id", "=", user.id),
+                    ("company_id", "=", self.env.company.id),
+                    ("date", ">=", day_start),
+                ],
+                limit=limit,
+            )
+        )
+        if done >= limit:
+            # the next midnight in the user's time zone (a day may last 23 or 25 hours)
+            tz = pytz.timezone(user.tz or "UTC")
+            tomorrow = pytz.utc.localize(day_start).astimezone(tz).date() + timedelta(days=1)
+            reset = (
+                tz.localize(datetime.combine(tomorrow, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            )
+            raise UserError(
+                self.env._(
+                    "You have made the %(limit)s customer checks a salesperson may make a day in "
+                    "%(company)s. You can check again from %(reset)s; until then a sales manager can "
+                    "check this customer for you, or raise the limit in the settings.",
+                    limit=limit,
+                    company=self.env.company.name,
+                    reset=format_datetime(self.env, reset, tz=tz.zone, dt_format=False),
+                )
+            )
+
+    def _log_lookup(self, match_count):
+        # sudo: the log is written by the system only, for the user who looks up
+        self.env["crm.customer.check.log"].sudo().create(
+            {
+                "user_id": self.env.uid,
+                "company_id": self.env.company.id,
+                "query": self.query.strip(),
+                "match_count": match_count,
+            }
+        )
 
     def action_create_customer(self):
         """Enter the customer that nobody follows yet, with what was typed."""

@@ -15,6 +15,8 @@ import json
 import zlib
 from itertools import islice
 
+from markupsafe import escape
+
 from odoo import Command, api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError
 
@@ -152,7 +154,10 @@ class CrmCustomerImport(models.Model):
         string="Rows Done", readonly=True, copy=False, help="Data rows already imported (or skipped)."
     )
     progress = fields.Float(readonly=True, copy=False, aggregator=False)
-    preview_html = fields.Html(string="Preview", readonly=True, sanitize=False, copy=False)
+    # the texts the preview shows (see _prepare_preview): plain JSON, never HTML; the preview
+    # is rendered from them when it is read, every cell escaped (see _compute_preview_html)
+    preview_data = fields.Json(readonly=True, copy=False)
+    preview_html = fields.Html(string="Preview", compute="_compute_preview_html")
     preview_signature = fields.Char(readonly=True, copy=False)
     # the rows of the file as the preview parsed them (see CustomerImportEngine.validate):
     # zlib-compressed JSON, a chunk of rows per line; the import starts from them
@@ -197,6 +202,12 @@ class CrmCustomerImport(models.Model):
             }
         )
         return action
+
+    @api.depends("preview_data", "valid_count", "skipped_count")
+    @api.depends_context("lang")
+    def _compute_preview_html(self):
+        for record in self:
+            record.preview_html = record._render_preview() if record.preview_data else False
 
     @api.depends("filename")
     def _compute_name(self):
@@ -243,7 +254,7 @@ class CrmCustomerImport(models.Model):
     def _onchange_file(self):
         if self.state in ("draft", "preview", "failed"):
             self.column_ids = [Command.clear()]
-            self.preview_html = False
+            self.preview_data = False
             self.state = "draft"
 
     def write(self, vals):
@@ -260,7 +271,7 @@ class CrmCustomerImport(models.Model):
                 vals,
                 state="draft",
                 column_ids=[Command.clear()],
-                preview_html=False,
+                preview_data=False,
                 preview_signature=False,
                 staged_file=False,
                 row_count=0,
@@ -324,7 +335,7 @@ class CrmCustomerImport(models.Model):
                 "message": False,
                 "preview_signature": self._signature(),
                 "staged_file": base64.b64encode(b"".join(staged) + compressor.flush()),
-                "preview_html": self._render_preview(valid, skipped, valid_count, skipped_count),
+                "preview_data": self._prepare_preview(valid, skipped),
             }
         )
         return True
@@ -710,10 +721,9 @@ class CrmCustomerImport(models.Model):
         """The reasons of a row, without its number (shown beside them)."""
         return " ".join(result.reasons) if result.reasons else result.message
 
-    def _render_preview(self, valid, skipped, valid_count, skipped_count):
-        labels = dict(
-            self.env["crm.customer.import.column"]._fields["target"]._description_selection(self.env)
-        )
+    def _prepare_preview(self, valid, skipped):
+        """What the preview shows of the rows validated: the first rows to be created with the
+        values of the mapped fields, the first rows skipped with their reasons; plain texts."""
         # each field once, in the order of the columns
         targets = list(
             dict.fromkeys(
@@ -722,33 +732,55 @@ class CrmCustomerImport(models.Model):
                 if column.target and column.target != "ignore"
             )
         )
+        return {
+            "targets": targets,
+            "valid": [
+                [
+                    result.row_number,
+                    [str(result.values.get(target) or "") for target in targets],
+                    self._reasons(result) or "",
+                ]
+                for result in valid
+            ],
+            "skipped": [
+                [result.row_number, str(result.values.get("name") or ""), self._reasons(result) or ""]
+                for result in skipped
+            ],
+        }
+
+    def _render_preview(self):
+        """The preview of :meth:`_prepare_preview`, as HTML. Every text of the file (and every
+        reason, which may quote a cell) is escaped here: a cell holding markup shows as text."""
+        self.ensure_one()
+        data = self.preview_data
+        labels = dict(
+            self.env["crm.customer.import.column"]._fields["target"]._description_selection(self.env)
+        )
+        valid_rows = [
+            (escape(row_number), [escape(value) for value in values], escape(note))
+            for row_number, values, note in data.get("valid") or []
+        ]
+        skipped_rows = [
+            (escape(row_number), escape(name), escape(reason))
+            for row_number, name, reason in data.get("skipped") or []
+        ]
         return self.env["ir.qweb"]._render(
             "crm_lifecycle.crm_customer_import_preview",
             {
                 "record": self,
-                "headers": [labels[target] for target in targets],
-                "valid_rows": [
-                    (
-                        result.row_number,
-                        [result.values.get(target) or "" for target in targets],
-                        self._reasons(result),
-                    )
-                    for result in valid
-                ],
-                "skipped_rows": [
-                    (result.row_number, result.values.get("name") or "", self._reasons(result))
-                    for result in skipped
-                ],
-                "with_notes": any(self._reasons(result) for result in valid),
+                "headers": [labels.get(target, target) for target in data.get("targets") or []],
+                "valid_rows": valid_rows,
+                "skipped_rows": skipped_rows,
+                "with_notes": any(note for _row_number, _values, note in valid_rows),
                 "summary": self.env._(
                     "%(valid)s rows will be imported, %(skipped)s rows will be skipped.",
-                    valid=valid_count,
-                    skipped=skipped_count,
+                    valid=self.valid_count,
+                    skipped=self.skipped_count,
                 ),
-                "more_skipped": skipped_count > len(skipped)
+                "more_skipped": self.skipped_count > len(skipped_rows)
                 and self.env._(
                     "And %(count)s more rows: the error report lists them all after the import.",
-                    count=skipped_count - len(skipped),
+                    count=self.skipped_count - len(skipped_rows),
                 ),
             },
         )
