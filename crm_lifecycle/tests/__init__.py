@@ -15,5 +15,6 @@ from . import test_pool_tour
 from . import test_import_files
 from . import test_customer_import_engine
 from . import test_customer_import
+from . import test_customer_import_paths
 from . import test_customer_import_tour
 from . import test_hardening

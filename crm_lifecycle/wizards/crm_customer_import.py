@@ -169,6 +169,16 @@ class CrmCustomerImport(models.Model):
     error_filename = fields.Char(readonly=True, copy=False)
     template_file = fields.Binary(string="Template", compute="_compute_template_file")
     message = fields.Text(readonly=True, copy=False)
+    write_method = fields.Selection(
+        [("copy", "Fast Import (SQL COPY)"), ("orm", "Odoo's create()")],
+        string="Import Method",
+        readonly=True,
+        copy=False,
+        help="Fast Import writes the customers with SQL, reproducing what creating a customer does in "
+        "every installed module. When a module changes that in a way the fast import does not "
+        "reproduce, the customers are created through Odoo's create(), in batches.",
+    )
+    write_method_note = fields.Text(string="Why This Method", readonly=True, copy=False)
     date_done = fields.Datetime(string="Imported On", readonly=True, copy=False)
     partner_count = fields.Integer(
         string="Imported Customers",
@@ -301,6 +311,7 @@ class CrmCustomerImport(models.Model):
             self._check_columns(unmapped_allowed=True)
             engine = self._make_engine()
             engine.check_access()
+            self._note_write_method(engine)
             valid = []
             skipped = []
             valid_count = skipped_count = row_count = 0
@@ -469,6 +480,7 @@ class CrmCustomerImport(models.Model):
                 table = self._open_table()
             engine = self._make_engine()
             engine.check_access()
+            self._note_write_method(engine)
             run = engine.run if staged is None else engine.run_staged
             rows = islice(table.rows() if staged is None else staged, self.done_rows, None)
             for chunk in _chunks(rows, self._chunk_size()):
@@ -696,6 +708,13 @@ class CrmCustomerImport(models.Model):
             columns=self._columns(),
             document=self,
         )
+
+    def _note_write_method(self, engine):
+        """Tell on the import how its rows are written (SQL, or create() when an installed module
+        changes what creating a customer does beyond what the fast import reproduces), and why."""
+        method, note = engine.write_method()
+        if (self.write_method, self.write_method_note) != (method, note):
+            self.write({"write_method": method, "write_method_note": note})
 
     def _chunk_size(self):
         return self.env.context.get("crm_import_chunk") or CustomerImportEngine.CHUNK

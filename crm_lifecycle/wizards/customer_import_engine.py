@@ -10,7 +10,10 @@ gives :class:`CustomerImportEngine` its rows, a chunk at a time. Per chunk the e
   each), their tags, their timeline events, several times faster than ``create()``. The
   engine computes itself the stored fields the ORM would compute for a new customer of this
   module, and lets the ORM compute the stored fields of other modules (see
-  :meth:`CustomerImportEngine._write`).
+  :meth:`CustomerImportEngine._write`). That is safe only while ``create()`` of res.partner
+  does nothing more than the engine reproduces: before writing, the engine looks for the
+  installed modules that change it (:func:`unreproduced_overrides`) and, when one is not in
+  ``REPRODUCED_OVERRIDES``, creates the rows through ``create()`` instead, in batches.
 
 The engine keeps what a pass over a file learns across its chunks: the keys already seen
 (a duplicate inside the file names the first row), the rows that will be owned (for
@@ -27,8 +30,8 @@ from dataclasses import dataclass, field
 
 import psycopg2.extensions
 
-from odoo import fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, escape_psql, plaintext2html
 
@@ -64,6 +67,60 @@ OWN_COMPUTED_FIELDS = (
     "crm_team_id",
     "user_id",
 )
+# What create() of res.partner runs besides the ORM, method by method, and the modules whose code
+# of each method the fast path reproduces, in a database with crm_lifecycle, crm_value and
+# crm_service (and the modules they depend on or that install with them). A class of any other
+# module that defines one of these methods, or the method computing one of OWN_COMPUTED_FIELDS,
+# sends the import through create() (see unreproduced_overrides); so does a module giving
+# res.partner an attribute of NOT_REPRODUCED_ATTRIBUTES. When an override below changes, or a
+# module is added to the list, the comparison of the two paths in the tests must still hold
+# (test_customer_import_paths).
+REPRODUCED_OVERRIDES = {
+    # base: the website cleaned, the commercial fields and address of a contact taken from its
+    # company, its language; mail: the chatter, left out on purpose (the import is the record of
+    # who imported what); account: customer_rank of customers; crm_lifecycle: the stage, pool and
+    # ownership, the duplicate check (in _check), the timeline (the import event)
+    "create": {"base", "mail", "account", "crm_lifecycle"},
+    "_create": set(),
+    # the commercial sync writes each new contact: the writes of account (the moves of a partner)
+    # and snailmail (its pending letters) have nothing to do on a new partner, those of mail are
+    # tracking, crm_lifecycle's passes the stage of a contact through
+    "write": {"base", "mail", "account", "snailmail", "crm_lifecycle"},
+    "_write": set(),
+    "_fields_sync": {"base"},
+    "_children_sync": {"base"},
+    "_commercial_sync_from_company": {"base"},
+    "_commercial_sync_to_children": {"base"},
+    "_company_dependent_commercial_sync": {"base"},
+    "_handle_first_contact_creation": {"base"},
+    "_onchange_parent_id_for_lang": {"base"},
+    "onchange_parent_id": {"base"},
+    "update_address": {"base"},
+    # what create() of crm_lifecycle calls
+    "_crm_duplicate_pop_bypass_reasons": {"crm_lifecycle"},
+    "_crm_managed_context": {"crm_lifecycle"},
+    "_crm_pool_for_vals": {"crm_lifecycle"},
+    "_crm_event_vals": {"crm_lifecycle"},
+    "_crm_event_base_vals": {"crm_lifecycle"},
+    "_crm_init_ownership": {"crm_lifecycle"},
+    "_crm_duplicate_check": {"crm_lifecycle"},
+    # the stored computed fields the engine computes itself (OWN_COMPUTED_FIELDS), and what they call
+    "_compute_crm_keys": {"crm_lifecycle"},
+    "_crm_key_source": {"crm_lifecycle"},
+    "_crm_key_depends": {"crm_lifecycle"},
+    "_compute_complete_name": {"base"},
+    "_compute_commercial_partner": {"base"},
+    "_compute_commercial_company_name": {"base"},
+    "_compute_email_normalized": {"mail"},
+    "_compute_phone_sanitized": {"phone_validation"},
+    "_phone_format": {"phone_validation"},
+    "_phone_get_number_fields": {"phone_validation"},
+    "_compute_partner_share": {"base"},
+    "_compute_crm_team_id": {"crm_lifecycle"},
+    "_compute_user_id": {"base"},
+}
+# Attributes of a model that make create() write more than the rows of its table
+NOT_REPRODUCED_ATTRIBUTES = ("_inherits", "_parent_store")
 # the constraint of res.partner that refuses a cycle in the hierarchy of partners
 CYCLE_CHECK = "_check_parent_id"
 LOG_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
@@ -217,6 +274,10 @@ class CustomerImportEngine:
     # size, and 5,000 rows imported about a tenth faster than 2,000 (50,000-row file); a chunk
     # is also a commit of the background job and a step of its progress
     CHUNK = 5000
+    # rows created by one call of create() when the import goes through it (see _write): the
+    # ORM's cost per row hardly falls beyond that, and a batch refused by a constraint is
+    # written again in halves
+    ORM_BATCH = 1000
 
     def __init__(self, env, *, filename, pool, assign_to_me, unknown_location="skip", columns, document=None):
         self.env = env
@@ -239,6 +300,8 @@ class CustomerImportEngine:
         self._pool_stage_id = None
         self._inserted = 0  # partners inserted since the statistics were last refreshed
         self._analyzed_size = None  # partners in the table by the statistics
+        self._overrides = None  # the code create() runs that the fast path does not reproduce
+        self._comments = {}  # the notes of rows: their text -> the sanitized HTML
 
     # ------------------------------------------------------------------
     # API
@@ -276,6 +339,39 @@ class CustomerImportEngine:
                 )
             )
         self._access_checked = True
+
+    def unreproduced_overrides(self):
+        """The code of installed modules that ``create()`` of res.partner runs and the fast
+        path does not reproduce: ``{module: [method, ...]}``; when there is any, the rows are
+        created through ``create()`` (see :func:`unreproduced_overrides`)."""
+        if self._overrides is None:
+            self._overrides = unreproduced_overrides(self.env["res.partner"])
+        return self._overrides
+
+    def write_method(self):
+        """How the rows are written, and why, in the importer's language:
+        ``("copy", note)`` for the fast path, ``("orm", note)`` through ``create()``."""
+        env = self.env
+        overrides = self.unreproduced_overrides()
+        if not overrides:
+            return "copy", env._(
+                "The customers are written with the fast import (SQL COPY): it reproduces what every "
+                "installed module does when a customer is created."
+            )
+        reasons = "; ".join(
+            env._(
+                "the module %(module)s overrides %(methods)s",
+                module=module,
+                methods=", ".join(f"res.partner.{name}" for name in names),
+            )
+            for module, names in sorted(overrides.items())
+        )
+        return "orm", env._(
+            "The customers are created through Odoo's create(), %(count)s rows at a time, instead of "
+            "the fast import: %(reasons)s, which the fast import does not reproduce.",
+            count=self.ORM_BATCH,
+            reasons=reasons,
+        )
 
     def validate(self, rows, staged=None):
         """Check one chunk of rows without writing anything.
@@ -692,9 +788,20 @@ class CustomerImportEngine:
 
         Nothing else of ``create()`` is replayed: no chatter message "created" nor follower
         on each partner (the import itself is the record of who imported what).
+
+        What ``create()`` runs is known method by method (``REPRODUCED_OVERRIDES``): when an
+        installed module overrides one of them and is not listed, or changes how one of the
+        fields above is computed, the rows are created through ``create()`` instead, by
+        batches of ``ORM_BATCH`` (:meth:`_create`), with the same checks before, the same
+        events and the same answer per row.
         """
         self._create_names(rows)
-        written = self._write_batch(rows)
+        if self.unreproduced_overrides():
+            written = []
+            for start in range(0, len(rows), self.ORM_BATCH):
+                written += self._write_batch(rows[start : start + self.ORM_BATCH], self._create)
+        else:
+            written = self._write_batch(rows, self._insert)
         owned = [row.result.partner_id for row in written if self.assign_to_me]
         if owned:
             self.env["res.partner"]._crm_refresh_schedule(ids=owned)
@@ -721,16 +828,21 @@ class CustomerImportEngine:
         self._analyzed_size = cr.fetchone()[0]
         self._inserted = 0
 
-    def _write_batch(self, rows):
-        """Write ``rows`` in a savepoint; when a constraint refuses one, write each half again.
+    def _write_batch(self, rows, write):
+        """Write ``rows`` with ``write`` (:meth:`_insert` or :meth:`_create`) in a savepoint;
+        when a constraint refuses one, write each half again.
 
         :return: the rows written
         """
         try:
             with self.env.cr.savepoint():
-                self._insert(rows)
+                write(rows)
             return rows
-        except ValidationError as error:
+        except AccessError:
+            raise  # the importer's rights: the whole import stops
+        except (UserError, RedirectWarning) as error:
+            # a Python constraint (ValidationError), or a refusal by create() of some module (the
+            # duplicate check of a customer created by someone else meanwhile, say)
             for row in rows:
                 row.result.partner_id = row.contact_id = 0
             if len(rows) == 1:
@@ -740,7 +852,7 @@ class CustomerImportEngine:
                 self._conclude(row)
                 return []
             half = len(rows) // 2
-            return self._write_batch(rows[:half]) + self._write_batch(rows[half:])
+            return self._write_batch(rows[:half], write) + self._write_batch(rows[half:], write)
 
     def _forget(self, row):
         """A row refused after it was counted no longer counts as seen nor as owned."""
@@ -830,6 +942,74 @@ class CustomerImportEngine:
             partners.sudo(), {*columns, "category_id", *(other.name for other in others)}, customers
         )
         self._insert_events(rows, now)
+
+    def _create(self, rows):
+        """Create the partners of ``rows`` and their contacts through ``create()``, as the
+        importer: what other modules do on creation happens, their checks included. The
+        values are those the fast path writes (:meth:`_partner_values`), given as a form gives
+        them; the timeline of each customer holds its import event, as on the fast path."""
+        env = self.env
+        now = fields.Datetime.now()
+        # without the default_* keys of the wizard's screen, as _defaults(); no chatter message
+        # nor follower on each partner, as on the fast path
+        context = {key: value for key, value in env.context.items() if not key.startswith("default_")}
+        Partner = env(context=dict(context, tracking_disable=True))["res.partner"]
+        partners = Partner.create([self._create_values(row, now) for row in rows])
+        for row, partner in zip(rows, partners, strict=True):
+            row.result.partner_id = partner.id
+            row.contact_id = partner.child_ids[:1].id
+        self._inserted += len(partners) + len(partners.child_ids)
+        # create() of crm_lifecycle logs the entry of each customer in its stage (and its
+        # assignment to the importer): the import event says both, as on the fast path
+        # sudo: the events create() wrote a moment ago on these new partners, as the system
+        Events = env["crm.partner.event"].sudo()
+        Events.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("event_type", "in", ("stage", "assign")),
+                ("trigger", "=", "manual"),
+            ]
+        ).unlink()
+        env.flush_all()
+        self._insert_events(rows, now)
+
+    def _create_values(self, row, now):
+        """The values of ``create()`` for the customer of ``row`` and its contact: those of the
+        fast path that are no computed field, every field the row may give included, empty or not
+        (an empty cell empties the field's default, as on the fast path)."""
+        owner = self.env.uid if self.assign_to_me else False
+        tags = self._named["tags"]
+        values = {
+            "name": row.name,
+            "is_company": True,
+            "type": "contact",
+            "phone": row.phone or False,
+            "mobile": row.mobile or False,
+            "email": row.email or False,
+            "vat": row.vat or False,
+            "street": row.street or False,
+            "city": row.city or False,
+            "state_id": row.state_id or False,
+            "country_id": row.country_id or False,
+            "website": row.website or False,
+            "industry_id": self._named["industry"].get(row.industry.lower()) or False,
+            "crm_source_id": self._named["source"].get(row.source.lower()) or False,
+            "comment": plaintext2html(row.comment) if row.comment else False,
+            "category_id": [Command.set([tags[tag.lower()] for tag in row.tags if tags.get(tag.lower())])],
+            "customer_rank": 1,
+            "lifecycle_stage_id": self._stage_id(),
+            "lifecycle_stage_date": now,
+            "crm_pool_id": self.pool.id,
+            "user_id": owner,
+            "owner_since": now if owner else False,
+        }
+        if row.contact:
+            values["child_ids"] = [
+                Command.create(
+                    {"name": row.contact, "is_company": False, "type": "contact", "customer_rank": 1}
+                )
+            ]
+        return values
 
     def _validate(self, partners, names, customers):
         """The Python constraints of res.partner on the fields ``names`` of the new ``partners``,
@@ -977,7 +1157,7 @@ class CustomerImportEngine:
                 "website": row.website or None,
                 "industry_id": self._named["industry"].get(row.industry.lower()) or None,
                 "crm_source_id": self._named["source"].get(row.source.lower()) or None,
-                "comment": plaintext2html(row.comment) if row.comment else None,
+                "comment": self._comment(row.comment),
                 # customers of the Customers screens (account: the customer search mode)
                 "customer_rank": 1,
                 "lifecycle_stage_id": self._stage_id(),
@@ -998,6 +1178,18 @@ class CustomerImportEngine:
             }
         )
         return values
+
+    def _comment(self, text):
+        """The notes of a row as ``comment`` stores them: in HTML, sanitized as the field
+        sanitizes what create() writes. Sanitizing takes about a millisecond: once per text."""
+        if not text:
+            return None
+        if text not in self._comments:
+            Partner = self.env["res.partner"]
+            self._comments[text] = Partner._fields["comment"].convert_to_column_insert(
+                plaintext2html(text), Partner
+            )
+        return self._comments[text]
 
     def _contact_values(self, row, customer):
         """The columns of the contact person of ``row``: a person of the ``customer`` (its
@@ -1167,6 +1359,46 @@ def _email_normalized(email):
 def _match_key(text):
     """How a country or state name, or code, is compared: no case, accents, spaces nor punctuation."""
     return "".join(normalize.words(text))
+
+
+def unreproduced_overrides(model):
+    """The code of installed modules that ``create()`` of ``model`` (res.partner) runs and the
+    fast path of the import does not reproduce: ``{module: [method or attribute, ...]}``.
+
+    The class of a model in the registry inherits one class per module extending it (and per
+    model it inherits, the ``base`` model's extensions included), the ORM's own classes last:
+    each method of ``REPRODUCED_OVERRIDES``, or compute method of a field of
+    ``OWN_COMPUTED_FIELDS``, that one of them defines is the code of the module of its function
+    (also when a module put it on the registry's class at run time), reported unless listed for
+    that method; so is an attribute of ``NOT_REPRODUCED_ATTRIBUTES`` given by a module.
+    """
+    methods = dict(REPRODUCED_OVERRIDES)
+    found = defaultdict(list)
+    for name in OWN_COMPUTED_FIELDS:
+        compute = model._fields[name].compute
+        if isinstance(compute, str):
+            methods.setdefault(compute, set())
+        elif compute is not None:  # a function given by a module redefining the field
+            found[_addon_name(compute) or "?"].append(f"{name} (compute)")
+    for cls in type(model).__mro__:
+        own = vars(cls)
+        for name, reproduced in methods.items():
+            module = _addon_name(own[name], cls) if name in own else None
+            if module and module not in reproduced and name not in found[module]:
+                found[module].append(name)
+        for name in NOT_REPRODUCED_ATTRIBUTES:
+            module = _addon_name(None, cls) if own.get(name) else None
+            if module and name not in found[module]:
+                found[module].append(name)
+    return {module: names for module, names in found.items() if names}
+
+
+def _addon_name(value, cls=None):
+    """The addon of a function (``sale`` for ``odoo.addons.sale.models.res_partner``), else of
+    the class ``cls`` defining a value; None for the ORM's own code (``odoo.models``)."""
+    python_module = getattr(value, "__module__", None) or getattr(cls, "__module__", None) or ""
+    parts = python_module.split(".")
+    return parts[2] if parts[:2] == ["odoo", "addons"] and len(parts) > 2 else None
 
 
 def insert_rows(model, values):
