@@ -1000,8 +1000,8 @@ class CustomerImportEngine:
             "lifecycle_stage_id": self._stage_id(),
             "lifecycle_stage_date": now,
             "crm_pool_id": self.pool.id,
+            # the ownership bookkeeping (state, since) is create()'s to write, never the caller's
             "user_id": owner,
-            "owner_since": now if owner else False,
         }
         if row.contact:
             values["child_ids"] = [
