@@ -324,15 +324,16 @@ def test_addons_digest_follows_the_addons(tmp_path):
 
 def test_make_targets_call_devenv():
     makefile = (PROJECT_DIR / "Makefile").read_text()
-    for target in ("run", "test", "lint"):
+    for target in ("run", "test", "test-compat", "lint"):
         assert f"tools/devenv.py {target}" in makefile
 
 
-def test_cli_reports_setup_errors_with_summary(tmp_path):
+@pytest.mark.parametrize("command", ["test", "test-compat"])
+def test_cli_reports_setup_errors_with_summary(tmp_path, command):
     """A missing prerequisite ends ``make test`` with a clear message and the summary line."""
     env = dict(os.environ, ODOO_SRC=str(tmp_path))
     result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "tools" / "devenv.py"), "test"],
+        [sys.executable, str(PROJECT_DIR / "tools" / "devenv.py"), command],
         capture_output=True,
         text=True,
         env=env,
