@@ -1,13 +1,16 @@
 # The two commands of this project (see README.md). Everything else is in tools/devenv.py.
 PYTHON ?= python3
 
-.PHONY: run test lint setup i18n bench
+.PHONY: run test test-compat lint setup i18n bench
 
 run:  ## set up, then serve Odoo with the three addons and demo data at http://localhost:8069
 	@$(PYTHON) tools/devenv.py run
 
 test:  ## set up, then run every test in a throwaway database; ends with "N passed, N failed"
 	@$(PYTHON) tools/devenv.py test
+
+test-compat:  ## make test in a company's database: l10n_pl, l10n_cn, website_crm, partner_autocomplete, sale_stock first
+	@$(PYTHON) tools/devenv.py test-compat
 
 lint:  ## ruff and pylint-odoo, configured as the OCA 18.0 template
 	@$(PYTHON) tools/devenv.py lint

@@ -324,15 +324,16 @@ def test_addons_digest_follows_the_addons(tmp_path):
 
 def test_make_targets_call_devenv():
     makefile = (PROJECT_DIR / "Makefile").read_text()
-    for target in ("run", "test", "lint"):
+    for target in ("run", "test", "test-compat", "lint"):
         assert f"tools/devenv.py {target}" in makefile
 
 
-def test_cli_reports_setup_errors_with_summary(tmp_path):
+@pytest.mark.parametrize("command", ["test", "test-compat"])
+def test_cli_reports_setup_errors_with_summary(tmp_path, command):
     """A missing prerequisite ends ``make test`` with a clear message and the summary line."""
     env = dict(os.environ, ODOO_SRC=str(tmp_path))
     result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "tools" / "devenv.py"), "test"],
+        [sys.executable, str(PROJECT_DIR / "tools" / "devenv.py"), command],
         capture_output=True,
         text=True,
         env=env,
@@ -341,3 +342,41 @@ def test_cli_reports_setup_errors_with_summary(tmp_path):
     assert result.returncode == 2
     assert "is not an Odoo source tree" in result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0 passed, 1 failed"
+
+
+STUB_MAKE = """#!/bin/sh
+case "$1" in
+    lint) exit 0 ;;
+    test) echo "===== 5 passed, 1 failed in 2.00s ====="; echo "{test}"; exit {test_rc} ;;
+    test-compat) echo "{compat}"; exit {compat_rc} ;;
+esac
+exit 2
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "compat", "last_line", "status"),
+    [
+        (("300 passed, 0 failed", 0), ("270 passed, 0 failed", 0), "570 passed, 0 failed", 0),
+        (("300 passed, 0 failed", 0), ("262 passed, 8 failed", 1), "562 passed, 8 failed", 1),
+        (("300 passed, 0 failed", 0), ("", 2), "300 passed, 1 failed", 1),
+    ],
+)
+def test_ci_sums_make_test_and_make_test_compat(tmp_path, test, compat, last_line, status):
+    """CI reads the last line: the counts of both runs, and a failing status when one fails."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(PROJECT_DIR / ".ci" / "run", tmp_path / ".ci" / "run")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    make = bin_dir / "make"
+    make.write_text(STUB_MAKE.format(test=test[0], test_rc=test[1], compat=compat[0], compat_rc=compat[1]))
+    make.chmod(0o755)
+    result = subprocess.run(
+        ["bash", str(tmp_path / ".ci" / "run")],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"),
+        check=False,
+    )
+    assert result.stdout.strip().splitlines()[-1] == last_line
+    assert result.returncode == status

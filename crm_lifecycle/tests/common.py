@@ -5,6 +5,23 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
+NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+
+
+def polish_vats(first, count=1):
+    """``count`` Polish VAT numbers ("PL" and a NIP with its check digit), the first nine
+    digits counted up from ``first``: base_vat, which every EU localisation installs,
+    refuses a NIP whose check digit is wrong (a body whose check would be 10 is skipped)."""
+    vats = []
+    body = first
+    while len(vats) < count:
+        digits = f"{body:09d}"
+        check = sum(weight * int(digit) for weight, digit in zip(NIP_WEIGHTS, digits, strict=True)) % 11
+        if check < 10:
+            vats.append(f"PL{digits}{check}")
+        body += 1
+    return vats
+
 
 class CrmSuiteCase(TransactionCase):
     """Users of each role of the suite, and checks shared by the three addons."""

@@ -32,6 +32,12 @@ class CostGuardCase(CrmSuiteCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Guard Customer Ltd", "is_company": True, "user_id": cls.salesperson.id}
         )
+        # prices in the company's currency, as the costs: the database's default pricelist may be
+        # in another one (made before a localisation changed the company's currency), and the
+        # margins of the orders would then depend on the exchange rates
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "Guard Prices", "currency_id": cls.company.currency_id.id, "company_id": cls.company.id}
+        )
 
     def make_order(self, *line_specs):
         """A quotation of the salesperson; a line spec is a product or a (display_type, name) pair."""
@@ -42,7 +48,12 @@ class CostGuardCase(CrmSuiteCase):
             else:
                 lines.append(Command.create({"product_id": spec.id, "product_uom_qty": 3}))
         return self.env["sale.order"].create(
-            {"partner_id": self.customer.id, "user_id": self.salesperson.id, "order_line": lines}
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.salesperson.id,
+                "pricelist_id": self.pricelist.id,
+                "order_line": lines,
+            }
         )
 
     def enable_guard(self, min_margin=0.0):

@@ -12,7 +12,7 @@ from odoo.tools.sql import index_exists
 from odoo.addons.crm_lifecycle import hooks
 from odoo.addons.crm_lifecycle.models.crm_duplicate_mixin import LOOKUP_FUNCTION_SIGNATURE
 
-from .common import CrmSuiteCase
+from .common import CrmSuiteCase, polish_vats
 
 KEY_COLUMNS = ("crm_name_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key", "crm_email_key")
 
@@ -243,13 +243,14 @@ class TestDuplicateCheck(CrmSuiteCase):
     def _count_create_queries(self, count, check):
         self.company.crm_duplicate_check = check
         tag = f"{count}{'on' if check else 'off'}"
+        vats = polish_vats(int(f"{count:03d}{int(check):02d}0000"), count)
         vals_list = [
             {
                 "name": f"Batch {tag} {index} GmbH",
                 "is_company": True,
                 "phone": f"+48 70{count % 10} {index:03d} {int(check):03d}",
                 "email": f"batch{index}@{tag}.example",
-                "vat": f"PL{count:03d}{index:04d}{int(check):03d}",
+                "vat": vats[index],
             }
             for index in range(count)
         ]
