@@ -25,4 +25,3 @@ from . import crm_lead
 from . import sale_order
 from . import product_template
 from . import account_move
-from . import crm_pool_demo

@@ -1,8 +1,6 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount, formatLang
 
@@ -147,36 +145,3 @@ class SaleOrder(models.Model):
             minimum=formatLang(self.env, line.company_id.crm_cost_guard_min_margin, digits=1),
             **values,
         )
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-    def _crm_demo_invoice(self):
-        """Demo data: invoice and post these confirmed orders, on dates a few weeks apart.
-
-        Orders of a company without a sales journal are left to invoice: its chart of
-        accounts may be installed after the demo data (a database of another country).
-        """
-        journals = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "in", self.company_id.ids)]
-        )
-        orders = self.filtered(
-            lambda order: order.state == "sale" and order.company_id in journals.company_id
-        )
-        today = fields.Date.context_today(self)
-        invoices = self.env["account.move"].create(
-            [
-                {
-                    **order._prepare_invoice(),
-                    "invoice_date": today - timedelta(days=4 + (rank * 17) % 75),
-                    "invoice_line_ids": [
-                        Command.create(line._prepare_invoice_line())
-                        for line in order.order_line
-                        if not line.display_type
-                    ],
-                }
-                for rank, order in enumerate(orders)
-            ]
-        )
-        invoices.action_post()
-        return invoices

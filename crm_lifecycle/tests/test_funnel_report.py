@@ -3,6 +3,9 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.crm_lifecycle.demo import demo_history
+from odoo.addons.crm_lifecycle.hooks import post_init_hook
+
 from .common import CrmSuiteCase
 
 
@@ -239,7 +242,50 @@ class TestFunnelReport(CrmSuiteCase):
 
 @tagged("post_install", "-at_install")
 class TestDemoHistory(CrmSuiteCase):
-    """The demo gives the timeline it writes at install a past, so the funnel has history."""
+    """The demo gives the timeline it writes at install a past, so the funnel has history.
+
+    That code lives in demo/demo_history.py, run by the install hook with demo data only.
+    """
+
+    def test_install_hook_without_demo_leaves_the_data_alone(self):
+        self.env.ref("base.module_crm_lifecycle").demo = False
+        Move = self.env["account.move"]
+        Event = self.env["crm.partner.event"]
+        invoices = Move.search_count([("move_type", "=", "out_invoice")])
+        releases = Event.search_count([("event_type", "=", "release")])
+        order_dates = self.env["sale.order"].search([]).mapped("date_order")
+
+        post_init_hook(self.env)
+
+        self.assertEqual(Move.search_count([("move_type", "=", "out_invoice")]), invoices)
+        self.assertEqual(Event.search_count([("event_type", "=", "release")]), releases)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["sale.order"].search([]).mapped("date_order"), order_dates)
+
+    def test_demo_has_its_past_after_install(self):
+        if not self.env.ref("base.module_crm_lifecycle").demo:
+            self.skipTest("crm_lifecycle demo data is not loaded in this database")
+        orders = self.env["sale.order"].browse(
+            [self.env.ref(xmlid).id for xmlid in demo_history.INVOICED_ORDERS]
+        )
+        today = fields.Date.context_today(orders)
+        for order in orders:
+            invoice = order.invoice_ids
+            self.assertEqual(invoice.mapped("state"), ["posted"], order.name)
+            self.assertLess(invoice.invoice_date, today, order.name)
+            self.assertEqual(order.partner_id.lifecycle_stage_id.code, "customer", order.name)
+            # the customer's story started weeks before the first invoice
+            first = min(order.partner_id.crm_event_ids.mapped("date"))
+            self.assertLess(first.date(), invoice.invoice_date, order.name)
+        for xmlid, days, reason, user in demo_history.RELEASED:
+            partner = self.env.ref(xmlid)
+            self.assertEqual(partner.crm_pool_state, "pool", xmlid)
+            self.assertEqual(
+                partner.crm_released_by_id, self.env.ref(user) if user else self.env["res.users"]
+            )
+            if reason:
+                self.assertEqual(partner.crm_release_reason, reason)
+            self.assertGreaterEqual((fields.Datetime.now() - partner.crm_released_date).days, days, xmlid)
 
     def test_spread_keeps_order_and_stays_in_the_past_year(self):
         partner = (
@@ -255,7 +301,7 @@ class TestDemoHistory(CrmSuiteCase):
         spread = events[-1].date - events[0].date
         self.assertLessEqual(spread, timedelta(seconds=5), "all moves happened at once")
 
-        self.env["crm.partner.event"]._demo_spread_history()
+        demo_history.spread_history(self.env)
         dates = events.mapped("date")
         self.assertEqual(dates, sorted(dates), "each move keeps its place in the story")
         self.assertEqual(len(set(dates)), 4)
@@ -265,7 +311,7 @@ class TestDemoHistory(CrmSuiteCase):
         self.assertEqual(partner.lifecycle_stage_date, dates[-1])
 
         # the place is derived from the ids: running it again changes nothing
-        self.env["crm.partner.event"]._demo_spread_history()
+        demo_history.spread_history(self.env)
         self.assertEqual(events.mapped("date"), dates)
 
         entries = self.env["crm.lifecycle.funnel.report"].search(
@@ -287,5 +333,5 @@ class TestDemoHistory(CrmSuiteCase):
             (datetime(2023, 5, 1), datetime(2023, 5, 1, 10, 0), event.id),
         )
         event.invalidate_recordset()
-        self.env["crm.partner.event"]._demo_spread_history()
+        demo_history.spread_history(self.env)
         self.assertEqual(event.date, datetime(2023, 5, 1, 10, 0))
