@@ -7,6 +7,7 @@ from . import crm_duplicate_mixin
 from . import crm_pool
 from . import crm_pool_level
 from . import res_partner
+from . import res_partner_document_access
 from . import res_users
 from . import mail_message
 from . import mail_activity

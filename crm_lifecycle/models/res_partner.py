@@ -14,6 +14,33 @@ MANAGED_SEARCH_MODES = ("customer",)
 POOL_STATES = [("owned", "Owned"), ("pool", "In Pool")]
 # Customers handled per statement (and per commit) by the ownership crons.
 CRM_CRON_BATCH = 5000
+# What the ownership schedule is computed from (crm.pool._schedule_query): model -> fields
+# (None: the whole model, small configuration tables).
+CRM_SCHEDULE_FIELDS = {
+    "res.partner": [
+        "commercial_partner_id",
+        "create_date",
+        "crm_followup_days",
+        "crm_locked",
+        "crm_pool_id",
+        "crm_pool_state",
+        "crm_release_days",
+        "crm_release_rule",
+        "crm_warned_date",
+        "last_contact_date",
+        "lifecycle_stage_id",
+        "next_followup_date",
+        "owner_since",
+        "ownership_deadline",
+        "user_id",
+    ],
+    "crm.lifecycle.stage": None,
+    "crm.pool": None,
+    "crm.pool.level": None,
+    "sale.order": ["partner_id", "state", "date_order"],
+    "account.move": ["commercial_partner_id", "state", "move_type", "invoice_date"],
+    "crm.lead": ["partner_id", "active", "type", "probability"],
+}
 
 
 class ResPartner(models.Model):
@@ -370,9 +397,12 @@ class ResPartner(models.Model):
     def _crm_claim_from_documents(self, documents, trigger):
         """A salesperson's new opportunity or quotation for a pool customer claims the customer for
         the document's salesperson, under the pool's limits. System flows (superuser: website
-        forms, automatic assignment) claim nothing."""
+        forms, automatic assignment) claim nothing. A sales manager's document assigns the
+        customer instead, over the limits as any assignment by a manager (a manager converting
+        or quoting many leads at once, as Odoo's mass conversion does)."""
         if self.env.su:
             return
+        manager = self._crm_is_manager()
         by_user = {}
         for document in documents:
             partner = document.partner_id.commercial_partner_id
@@ -381,7 +411,10 @@ class ResPartner(models.Model):
                 by_user.setdefault(user, {}).setdefault(partner, document)
         for user, by_partner in by_user.items():
             partners = self.browse([partner.id for partner in by_partner])
-            partners._crm_claim(user, trigger, document=next(iter(by_partner.values())))
+            if manager:
+                partners._crm_assign(user, trigger=trigger)
+            else:
+                partners._crm_claim(user, trigger, document=next(iter(by_partner.values())))
 
     def _crm_set_stage(self, code, reason=None, trigger="manual", document=None):
         """Move the commercial entities of ``self`` to the stage ``code``.
@@ -395,6 +428,8 @@ class ResPartner(models.Model):
 
         :return: the partners that moved
         """
+        if not self:
+            return self
         target = self.env["crm.lifecycle.stage"]._get_by_code(code)
         partners = self.commercial_partner_id
         manual = trigger == "manual"
@@ -450,7 +485,9 @@ class ResPartner(models.Model):
         )
         # events are the audit trail: written even when the user may not create them by hand
         self.env["crm.partner.event"].sudo().create(events)
-        to_move.sudo().filtered(lambda partner: not partner.crm_pool_id)._crm_init_ownership()
+        # one refresh of the schedule below for the stage and the ownership, not one per write
+        entering = to_move.sudo().with_context(crm_schedule_later=True)
+        entering.filtered(lambda partner: not partner.crm_pool_id)._crm_init_ownership()
         self._crm_refresh_schedule(partners=to_move)
         return to_move
 
@@ -1100,8 +1137,24 @@ class ResPartner(models.Model):
         For ``partners``, the owned customers of ``pools``, or the ids ``ids``. A warning
         already given is forgotten when the deadline moves out of the warning window.
         """
+        if partners is not None and self.env.context.get("crm_schedule_later"):
+            return  # the caller refreshes these partners once it is done (see _crm_set_stage)
         if partners is not None:
-            ids = partners.ids
+            # only the owned customers have a schedule (see crm.pool._schedule_query): the others
+            # cost no flush nor UPDATE (a lead converted for a pool customer, one at a time);
+            # sudo: the ownership state of customers the caller is moving, read from the cache
+            ids = (
+                partners.sudo()
+                .filtered(
+                    lambda partner: (
+                        partner.crm_pool_state == "owned"
+                        and partner.user_id
+                        and partner.lifecycle_stage_id
+                        and partner.commercial_partner_id == partner
+                    )
+                )
+                .ids
+            )
         if pools is not None:
             self.env.flush_all()
             self.env.cr.execute(
@@ -1113,7 +1166,10 @@ class ResPartner(models.Model):
             ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
             return
-        self.env.flush_all()
+        # what the schedule reads, not every pending write of the transaction (Odoo batches
+        # those: flushing them all per converted lead would write them one lead at a time)
+        for model, fnames in CRM_SCHEDULE_FIELDS.items():
+            self.env[model].flush_model(fnames)
         for start in range(0, len(ids), CRM_CRON_BATCH):
             self._crm_refresh_schedule_batch(ids[start : start + CRM_CRON_BATCH])
         self.invalidate_model(

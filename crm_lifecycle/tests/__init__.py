@@ -15,3 +15,4 @@ from . import test_import_files
 from . import test_customer_import_engine
 from . import test_customer_import
 from . import test_customer_import_tour
+from . import test_odoo_compat
