@@ -1,7 +1,7 @@
 # The two commands of this project (see README.md). Everything else is in tools/devenv.py.
 PYTHON ?= python3
 
-.PHONY: run test test-compat lint setup i18n bench
+.PHONY: run test test-compat test-odoo lint setup i18n bench
 
 run:  ## set up, then serve Odoo with the three addons and demo data at http://localhost:8069
 	@$(PYTHON) tools/devenv.py run
@@ -23,3 +23,6 @@ i18n:  ## export each addon's .pot and merge it into its zh_CN.po (new terms lef
 
 bench:  ## benchmarks of tests/bench/ on BENCH_PARTNERS (default 1000000) generated partners
 	@$(PYTHON) tools/devenv.py bench
+
+test-odoo:  ## Odoo's own tests of crm, sale*, account without then with the addons; fails on any test failing only with them
+	@$(PYTHON) tools/devenv.py test-odoo

@@ -302,6 +302,47 @@ def test_odoo_log_counts():
     assert devenv.parse_odoo_log(lines[:1]) == (0, 0, [])
 
 
+def test_odoo_test_failures_and_difference():
+    """make test-odoo names each failed test with the last line of its traceback, and
+    counts only those failing with the suite and not without it."""
+    prefix = "2026-11-23 16:11:45,931 5049"
+    lines = [
+        f"{prefix} INFO db odoo.addons.sale.tests.test_x: Starting TestX.test_a ...",
+        f"{prefix} ERROR db odoo.addons.sale.tests.test_x: FAIL: TestX.test_a",
+        "Traceback (most recent call last):",
+        '  File "x.py", line 3, in test_a',
+        "AssertionError: 'I can see 2 order(s)' != 'I can see 1 order(s)'",
+        f"{prefix} ERROR db odoo.addons.crm.tests.test_y: ERROR: Subtest TestY.test_b (i=1)",
+        "ValueError: boom",
+        f"{prefix} ERROR db odoo.addons.crm.tests.test_y: ERROR: Subtest TestY.test_b (i=2)",
+        "ValueError: boom again",
+        f"{prefix} ERROR db odoo.sql_db: bad query: SELECT 1",
+    ]
+    failures = devenv.parse_test_failures(lines)
+    assert failures == {
+        "odoo.addons.sale.tests.test_x:TestX.test_a": (
+            "AssertionError: 'I can see 2 order(s)' != 'I can see 1 order(s)'"
+        ),
+        "odoo.addons.crm.tests.test_y:TestY.test_b": "ValueError: boom",
+    }
+    without = (10, {"odoo.addons.crm.tests.test_y:TestY.test_b": "ValueError: boom"})
+    only_with, passed = devenv.compare_odoo_runs(without, (10, failures))
+    assert list(only_with) == ["odoo.addons.sale.tests.test_x:TestX.test_a"]
+    assert passed == 9
+
+
+def test_odoo_tests_addons_run_the_same_odoo_tests():
+    """The two test-only addons of make test-odoo differ only by the suite's addons, and
+    stay off the normal addons path."""
+    manifests = {
+        name: eval((devenv.ODOO_TESTS_ADDONS_DIR / name / "__manifest__.py").read_text())  # noqa: S307
+        for _label, name, _suite in devenv.ODOO_TESTS_RUNS
+    }
+    for _label, name, suite in devenv.ODOO_TESTS_RUNS:
+        assert manifests[name]["depends"] == [*devenv.ODOO_TESTED_ADDONS, *suite]
+    assert str(devenv.ODOO_TESTS_ADDONS_DIR) not in devenv.addons_path(Path("/odoo")).split(",")
+
+
 def test_pytest_summary_counts():
     text = "...\n===== 3 failed, 40 passed, 1 skipped, 2 errors in 3.2s =====\n"
     assert devenv.parse_pytest_summary(text) == (40, 5)
@@ -324,7 +365,7 @@ def test_addons_digest_follows_the_addons(tmp_path):
 
 def test_make_targets_call_devenv():
     makefile = (PROJECT_DIR / "Makefile").read_text()
-    for target in ("run", "test", "test-compat", "lint"):
+    for target in ("run", "test", "test-compat", "test-odoo", "lint"):
         assert f"tools/devenv.py {target}" in makefile
 
 

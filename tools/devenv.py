@@ -23,6 +23,7 @@ Environment variables (all optional):
 ``CRM_HTTP_PORT``   port served by ``make run`` (default 8069)
 ``CRM_PG_OS_USER``  unprivileged system user running the cluster when called as root
 ``CRM_TEST_TAGS``   extra ``--test-tags`` filter for ``make test`` and ``make test-compat``
+``CRM_ODOO_TEST_TAGS`` ``--test-tags`` of ``make test-odoo`` (default: every Odoo addon it tests)
 ``BENCH_PARTNERS``  partners generated for ``make bench`` (default 1000000)
 ``BENCH_DB``        database of ``make bench``, filled once and kept (default: a throwaway one)
 """
@@ -44,6 +45,11 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ADDONS = ("crm_lifecycle", "crm_value", "crm_service")
+# make test-odoo: Odoo addons whose own tests run without, then with the suite, and the
+# test-only addons re-exporting their tests (kept off the normal addons path)
+ODOO_TESTED_ADDONS = ("crm", "sale_crm", "sale_margin", "sale", "sale_management", "account")
+ODOO_TESTS_ADDONS_DIR = PROJECT_DIR / "tools" / "odoo_tests_addon"
+ODOO_TESTS_RUNS = (("without", "crm_suite_odoo_tests_ref", ()), ("with", "crm_suite_odoo_tests", ADDONS))
 ODOO_GIT_URL = "https://github.com/odoo/odoo.git"
 ODOO_BRANCH = "18.0"
 SUPPORTED_PYTHONS = ((3, 10), (3, 12))
@@ -78,6 +84,7 @@ TEST_REPORT = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests when loading database"
 )
 PYTEST_SUMMARY = re.compile(r"(\d+) (passed|failed|errors?)\b")
+TEST_FAILURE = re.compile(r"^(?P<flavour>FAIL|ERROR): (?:Subtest )?(?P<test>\S+)")
 
 
 class SetupError(Exception):
@@ -903,6 +910,122 @@ def cmd_test_compat(environ):
     )
 
 
+def parse_test_failures(lines):
+    """Failed tests of an Odoo log: {"odoo.addons.crm.tests.test_x:Class.method": first line}."""
+    failures = {}
+    for index, line in enumerate(lines):
+        match = LOG_LINE.match(line)
+        if not match or match["level"] != "ERROR":
+            continue
+        found = TEST_FAILURE.match(match["msg"])
+        if not found:
+            continue
+        detail = ""
+        # the traceback follows on lines of their own; its last line says what went wrong
+        for text in lines[index + 1 :]:
+            if LOG_LINE.match(text):
+                break
+            if text.strip():
+                detail = text.strip()
+        failures.setdefault(f"{match['logger']}:{found['test']}", detail[:200])
+    return failures
+
+
+def compare_odoo_runs(without, with_suite):
+    """(failing only with the suite, passing with it): ``without``/``with_suite`` are
+    (tests run, {test: detail}) of each run."""
+    only_with = {test: detail for test, detail in with_suite[1].items() if test not in without[1]}
+    return only_with, max(with_suite[0] - len(only_with), 0)
+
+
+def run_odoo_tests(venv, odoo_src, config, dbname, test_addon, suite_addons, tags, log_path):
+    """Install the Odoo addons (and the suite's), then the test-only addon with the tests on.
+
+    Odoo runs a module's at_install tests right after loading it, so the Odoo addons'
+    own at_install tests would run before the suite is loaded; installed by
+    ``test_addon``, which depends on everything, they all run with every module loaded,
+    in both runs alike. Returns (tests run, {failed test: detail}, rc, lines).
+    """
+    load_addons(
+        venv,
+        odoo_src,
+        config,
+        dbname,
+        "-i",
+        [*ODOO_TESTED_ADDONS, *suite_addons],
+        "--max-cron-threads=0",
+        "--log-level=warn",
+    )
+    rc, lines = stream(
+        odoo_command(
+            venv,
+            odoo_src,
+            config,
+            "-d",
+            dbname,
+            "-i",
+            test_addon,
+            "--test-enable",
+            f"--test-tags={tags}",
+            "--stop-after-init",
+            "--log-level=test",
+            "--max-cron-threads=0",
+        ),
+        log_path,
+    )
+    run, _failed, _errors = parse_odoo_log(lines)
+    return run, parse_test_failures(lines), rc, lines
+
+
+def cmd_test_odoo(environ):
+    """Odoo's own tests of ODOO_TESTED_ADDONS, without then with the suite installed.
+
+    Each run has its own throwaway database; the difference (tests failing only with
+    the suite) decides: the last line says "N passed, N failed" about it.
+    """
+    devenv = Path(PROJECT_DIR) / ".devenv"
+    tags = environ.get("CRM_ODOO_TEST_TAGS") or ",".join(f"/{addon}" for addon in ODOO_TESTED_ADDONS)
+    stamp = f"{os.getpid()}_{int(time.time())}"
+    extra = {
+        "http_port": free_port(),
+        "workers": 0,
+        "addons_path": f"{addons_path(find_odoo(environ, cache_dir_of(environ)))},{ODOO_TESTS_ADDONS_DIR}",
+    }
+    results = {}
+    broken = 0
+    with odoo_session(environ, "odoo-test-odoo.conf", extra, before_start=ensure_browser) as session:
+        odoo_src, venv, config, drop = session
+        for label, test_addon, suite_addons in ODOO_TESTS_RUNS:
+            dbname = f"crm_test_odoo_{label}_{stamp}"
+            drop(dbname)
+            say(f"Odoo's tests ({tags}) {label} the suite, in the throwaway database {dbname}")
+            started = time.time()
+            log_path = devenv / f"test-odoo-{label}.log"
+            try:
+                run, failures, _rc, _lines = run_odoo_tests(
+                    venv, odoo_src, config, dbname, test_addon, suite_addons, tags, log_path
+                )
+            except SetupError as exc:
+                say(str(exc))
+                run, failures = 0, {}
+            minutes = (time.time() - started) / 60
+            say(f"{label} the suite: {run} tests, {len(failures)} failed, {minutes:.1f} min (log {log_path})")
+            for test, detail in sorted(failures.items()):
+                print(f"    FAILED {test}\n        {detail}")
+            if run == 0:
+                say(f"No test ran {label} the suite (see {log_path}).")
+                broken += 1
+            results[label] = (run, failures)
+            drop_database(venv, config, dbname)
+    only_with, passed = compare_odoo_runs(results["without"], results["with"])
+    say(f"{len(only_with)} test(s) fail only with the suite installed:")
+    for test, detail in sorted(only_with.items()):
+        print(f"    {test}\n        {detail}")
+    failed = len(only_with) + broken
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
 def run_benchmarks(venv, config, dbname, scripts):
     """Run each benchmark script against ``dbname``; return the names of those that failed."""
     failed = []
@@ -1037,6 +1160,7 @@ COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
     "test-compat": cmd_test_compat,
+    "test-odoo": cmd_test_odoo,
     "lint": cmd_lint,
     "setup": cmd_setup,
     "i18n": cmd_i18n,
@@ -1054,7 +1178,7 @@ def main(argv=None):
         return COMMANDS[args.command](dict(os.environ))
     except SetupError as exc:
         print(f"\n[crm-suite] ERROR: {exc}\n", file=sys.stderr, flush=True)
-        if args.command in ("test", "test-compat"):
+        if args.command in ("test", "test-compat", "test-odoo"):
             print("0 passed, 1 failed", flush=True)
         return 2
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ from . import res_partner_lifecycle
 from . import res_partner_ownership
 from . import res_partner_followup
 from . import res_partner
+from . import res_partner_document_access
 from . import res_users
 from . import mail_message
 from . import mail_activity

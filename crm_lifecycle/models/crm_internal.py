@@ -16,6 +16,8 @@ OWNER_WRITE = "crm_lifecycle.owner_write"
 PARTNER_MERGE = "crm_lifecycle.partner_merge"
 # the leads crm.lead._merge_opportunity merges: they match each other without refusal
 LEAD_MERGE = "crm_lifecycle.lead_merge"
+# the partners whose schedule the caller refreshes once it is done (_crm_set_stage)
+SCHEDULE_LATER = "crm_lifecycle.schedule_later"
 # the activities being marked done: the contact they make does not delete them first
 ACTIVITIES_DONE = "crm_lifecycle.activities_done"
 

@@ -15,7 +15,17 @@ class MailMessage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         messages = super().create(vals_list)
-        messages._crm_register_contacts()
+        # most messages are notifications and tracking of other documents: decided from the
+        # values, without reading the new messages back (a query per message created)
+        if any(
+            vals.get("model") in CRM_CONTACT_MODELS
+            and (
+                vals.get("message_type", "comment") in CRM_CONTACT_MESSAGE_TYPES
+                or vals.get("mail_activity_type_id")
+            )
+            for vals in vals_list
+        ):
+            messages._crm_register_contacts()
         return messages
 
     def _crm_register_contacts(self):

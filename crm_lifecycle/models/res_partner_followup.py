@@ -1,8 +1,37 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .crm_internal import SCHEDULE_LATER, is_marked
+
 # Customers handled per statement (and per commit) by the ownership crons.
 CRM_CRON_BATCH = 5000
+# What the ownership schedule is computed from (crm.pool._schedule_query): model -> fields
+# (None: the whole model, small configuration tables).
+CRM_SCHEDULE_FIELDS = {
+    "res.partner": [
+        "commercial_partner_id",
+        "create_date",
+        "crm_followup_days",
+        "crm_locked",
+        "crm_pool_id",
+        "crm_pool_state",
+        "crm_release_days",
+        "crm_release_rule",
+        "crm_warned_date",
+        "last_contact_date",
+        "lifecycle_stage_id",
+        "next_followup_date",
+        "owner_since",
+        "ownership_deadline",
+        "user_id",
+    ],
+    "crm.lifecycle.stage": None,
+    "crm.pool": None,
+    "crm.pool.level": None,
+    "sale.order": ["partner_id", "state", "date_order"],
+    "account.move": ["commercial_partner_id", "state", "move_type", "invoice_date"],
+    "crm.lead": ["partner_id", "active", "type", "probability"],
+}
 
 
 class ResPartner(models.Model):
@@ -95,8 +124,24 @@ class ResPartner(models.Model):
         For ``partners``, the owned customers of ``pools``, or the ids ``ids``. A warning
         already given is forgotten when the deadline moves out of the warning window.
         """
+        if partners is not None and is_marked(partners, SCHEDULE_LATER):
+            return  # the caller refreshes these partners once it is done (see _crm_set_stage)
         if partners is not None:
-            ids = partners.ids
+            # only the owned customers have a schedule (see crm.pool._schedule_query): the others
+            # cost no flush nor UPDATE (a lead converted for a pool customer, one at a time);
+            # sudo: the ownership state of customers the caller is moving, read from the cache
+            ids = (
+                partners.sudo()
+                .filtered(
+                    lambda partner: (
+                        partner.crm_pool_state == "owned"
+                        and partner.user_id
+                        and partner.lifecycle_stage_id
+                        and partner.commercial_partner_id == partner
+                    )
+                )
+                .ids
+            )
         if pools is not None:
             self.env.flush_all()
             self.env.cr.execute(
@@ -108,7 +153,10 @@ class ResPartner(models.Model):
             ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
             return
-        self.env.flush_all()
+        # what the schedule reads, not every pending write of the transaction (Odoo batches
+        # those: flushing them all per converted lead would write them one lead at a time)
+        for model, fnames in CRM_SCHEDULE_FIELDS.items():
+            self.env[model].flush_model(fnames)
         for start in range(0, len(ids), CRM_CRON_BATCH):
             self.env["crm.pool"]._refresh_schedule_batch(ids[start : start + CRM_CRON_BATCH])
         self.invalidate_model(

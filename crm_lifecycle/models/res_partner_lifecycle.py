@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .crm_internal import STAGE_WRITE, is_marked, marked
+from .crm_internal import SCHEDULE_LATER, STAGE_WRITE, is_marked, marked
 
 # Context keys of the screens whose new partners are customers to follow.
 MANAGED_SEARCH_MODES = ("customer",)
@@ -184,9 +184,12 @@ class ResPartner(models.Model):
     def _crm_claim_from_documents(self, documents, trigger):
         """A salesperson's new opportunity or quotation for a pool customer claims the customer for
         the document's salesperson, under the pool's limits. System flows (superuser: website
-        forms, automatic assignment) claim nothing."""
+        forms, automatic assignment) claim nothing. A sales manager's document assigns the
+        customer instead, over the limits as any assignment by a manager (a manager converting
+        or quoting many leads at once, as Odoo's mass conversion does)."""
         if self.env.su:
             return
+        manager = self._crm_is_manager()
         by_user = {}
         for document in documents:
             partner = document.partner_id.commercial_partner_id
@@ -195,7 +198,10 @@ class ResPartner(models.Model):
                 by_user.setdefault(user, {}).setdefault(partner, document)
         for user, by_partner in by_user.items():
             partners = self.browse([partner.id for partner in by_partner])
-            partners._crm_claim(user, trigger, document=next(iter(by_partner.values())))
+            if manager:
+                partners._crm_assign(user, trigger=trigger)
+            else:
+                partners._crm_claim(user, trigger, document=next(iter(by_partner.values())))
 
     def _crm_set_stage(self, code, reason=None, trigger="manual", document=None):
         """Move the commercial entities of ``self`` to the stage ``code``.
@@ -209,6 +215,8 @@ class ResPartner(models.Model):
 
         :return: the partners that moved
         """
+        if not self:
+            return self
         target = self.env["crm.lifecycle.stage"]._get_by_code(code)
         partners = self.commercial_partner_id
         manual = trigger == "manual"
@@ -263,7 +271,10 @@ class ResPartner(models.Model):
         to_move._crm_write_stage(target)
         # events are the audit trail: written even when the user may not create them by hand
         self.env["crm.partner.event"].sudo().create(events)
-        to_move.sudo().filtered(lambda partner: not partner.crm_pool_id)._crm_init_ownership()
+        # one refresh of the schedule below for the stage and the ownership, not one per write
+        entering = to_move.sudo().filtered(lambda partner: not partner.crm_pool_id)
+        with marked(entering, SCHEDULE_LATER):
+            entering._crm_init_ownership()
         self._crm_refresh_schedule(partners=to_move)
         return to_move
 

@@ -18,3 +18,4 @@ from . import test_customer_import
 from . import test_customer_import_paths
 from . import test_customer_import_tour
 from . import test_hardening
+from . import test_odoo_compat

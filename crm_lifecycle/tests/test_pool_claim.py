@@ -449,6 +449,27 @@ class TestPoolClaim(PoolCase):
         self.assertFalse(self.env["sale.order"].search([("partner_id", "=", third.id)]))
         self.assertEqual(third.crm_pool_state, "pool")
 
+    @freeze_time(T0)
+    def test_manager_documents_assign_pool_customers_over_the_limits(self):
+        """A sales manager's opportunities take pool customers as an assignment: over the daily
+        claims and owned limits, named in the event (Odoo's mass conversion converts many leads
+        of new customers at once: crm.tests.test_crm_lead_convert_mass)."""
+        customers = self.make_customers("Managed", 4)
+        Lead = self.env["crm.lead"].with_user(self.sales_manager)
+        Lead.create(
+            [
+                {"name": f"Deal {customer.name}", "type": "opportunity", "partner_id": customer.id}
+                for customer in customers
+            ]
+        )
+        self.assertEqual(customers.user_id, self.sales_manager)
+        self.assertEqual(set(customers.mapped("crm_pool_state")), {"owned"})
+        events = self.events(customers, "assign")
+        self.assertEqual(len(events), 4)
+        self.assertEqual(set(events.mapped("trigger")), {"lead"})
+        self.assertIn("owns 0 customers of the pool Test Company Pool, whose limit is 3", events[0].reason)
+        self.assertFalse(self.events(customers, "claim"))
+
     # ------------------------------------------------------------------
     # Archived salespeople
     # ------------------------------------------------------------------
