@@ -16,3 +16,4 @@ from . import test_customer_import_engine
 from . import test_customer_import
 from . import test_customer_import_tour
 from . import test_hardening
+from . import test_access_matrix
