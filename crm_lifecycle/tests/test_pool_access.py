@@ -275,6 +275,27 @@ class TestPoolAccess(CrmSuiteCase):
         self.default_pool_customer.with_user(self.sales_manager).write({"phone": "+48 600 444 444"})
         self.assertEqual(self.default_pool_customer.crm_pool_state, "pool")
 
+    def test_new_pool_customer_editable_by_its_creator_until_owned(self):
+        """The salesperson who types a new customer with its contacts into the pool keeps
+        editing it; colleagues read it only, and once somebody owns it, it is theirs."""
+        Partner = self.env["res.partner"].with_user(self.salesperson)
+        customer = Partner.with_context(res_partner_search_mode="customer").create(
+            {
+                "name": "Freshly Typed Trading",
+                "is_company": True,
+                "child_ids": [Command.create({"name": "Fred Fresh", "street": "1 Market Street"})],
+            }
+        )
+        self.assertEqual(customer.crm_pool_state, "pool")
+        self.assertEqual(customer.street, "1 Market Street", "the first contact's address is the company's")
+        customer.write({"phone": "+48 600 666 666"})
+        customer.child_ids.write({"email": "fred@fresh.example"})
+        with self.assertRaises(AccessError):
+            customer.with_user(self.colleague).write({"phone": "+48 600 777 777"})
+        customer.with_user(self.colleague).action_crm_claim()
+        with self.assertRaises(AccessError):
+            customer.write({"phone": "+48 600 888 888"})
+
     def test_pool_customer_claimed_by_lead_or_quotation(self):
         """A new opportunity or quotation for a pool customer claims it for the salesperson."""
         lead = (
