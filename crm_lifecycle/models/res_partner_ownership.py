@@ -171,12 +171,18 @@ class ResPartner(models.Model):
     def _crm_write_owner_change(self, changing, vals):
         """The salesperson of a followed customer changes through the ownership rules."""
         rest = {key: value for key, value in vals.items() if key != "user_id"}
+        user = self.env["res.users"].browse(vals["user_id"])
         result = True
         if self - changing:
             result = (self - changing).write(vals)
+        # a pool customer is read only until claimed: a claim (or an assignment) comes before the
+        # rest of the edit, a release after it, while the owner may still edit the customer
+        if user:
+            changing._crm_change_owner_by_hand(user)
         if rest:
             result = changing.write(rest)
-        changing._crm_change_owner_by_hand(self.env["res.users"].browse(vals["user_id"]))
+        if not user:
+            changing._crm_change_owner_by_hand(user)
         return result
 
     # ------------------------------------------------------------------

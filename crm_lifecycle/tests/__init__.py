@@ -19,3 +19,4 @@ from . import test_customer_import_paths
 from . import test_customer_import_tour
 from . import test_hardening
 from . import test_odoo_compat
+from . import test_access_matrix

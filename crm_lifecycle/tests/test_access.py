@@ -1,4 +1,7 @@
+from lxml import etree
+
 from odoo import Command
+from odoo.modules.module import get_manifest, get_module_path
 from odoo.tests import HttpCase, tagged
 
 from .common import CrmSuiteCase
@@ -10,6 +13,19 @@ class TestCrmLifecycleAccess(CrmSuiteCase):
         self.assertRoleGroups(
             "crm_lifecycle.group_crm_lifecycle_user", "crm_lifecycle.group_crm_lifecycle_manager"
         )
+
+    def test_record_rules_live_in_security(self):
+        """Record rules are declared in the security/ files of each addon, never among views,
+        reports or data, where a consultant reviewing the security would not look for them."""
+        for addon in ("crm_lifecycle", "crm_value", "crm_service"):
+            manifest = get_manifest(addon)
+            for path in manifest["data"] + manifest.get("demo", []):
+                if not path.endswith(".xml"):
+                    continue
+                tree = etree.parse(f"{get_module_path(addon)}/{path}")
+                rules = tree.xpath("//record[@model='ir.rule']/@id")
+                if not path.startswith("security/"):
+                    self.assertFalse(rules, f"{addon}/{path} declares the record rules {rules}")
 
     def test_menus_open_for_salesperson(self):
         self.assertMenuOpens(self.salesperson, "crm_lifecycle.crm_lifecycle_menu_root")

@@ -153,13 +153,16 @@ class TestPoolAccess(CrmSuiteCase):
         self.assertSees(self.sales_manager, everyone)
 
     def test_partners_outside_crm_flow_stay_visible(self):
-        outside = self.vendor | self.rival.partner_id | self.portal_user.partner_id | self.company.partner_id
+        # a portal user who is no contact of a followed customer (a website visitor)
+        visitor = new_test_user(
+            self.env, login="crm_acl_visitor", name="Vic Visitor", groups="base.group_portal"
+        )
+        outside = self.vendor | self.rival.partner_id | visitor.partner_id | self.company.partner_id
         for user in (self.salesperson, self.rival, self.leader, self.sales_manager):
             self.assertSees(user, outside)
-        # a portal user's company stays hidden, its name shows through the contact
-        [portal] = self.portal_user.partner_id.with_user(self.salesperson).read(["display_name", "parent_id"])
-        self.assertEqual(portal["parent_id"][1], self.rival_customer.display_name)
-        self.assertHidden(self.salesperson, self.rival_customer)
+        # the contact of a customer with a portal login follows its customer
+        self.assertSees(self.rival, self.portal_user.partner_id)
+        self.assertHidden(self.salesperson, self.portal_user.partner_id | self.rival_customer)
 
     def test_released_customer_leaves_its_owner(self):
         """A customer the owner releases to a team pool the owner is no member of disappears."""
@@ -208,6 +211,162 @@ class TestPoolAccess(CrmSuiteCase):
             user=both, context=dict(self.env.context, allowed_company_ids=[self.company.id])
         )
         self.assertFalse(a_only_env["res.partner"].search([("id", "in", (customer_b | shared_b).ids)]))
+
+    # ------------------------------------------------------------------
+    # Holes closed by issue 11
+    # ------------------------------------------------------------------
+    def assertRefused(self, user, partner):
+        """``user`` can neither read, edit nor delete ``partner``."""
+        as_user = partner.with_user(user)
+        with self.assertRaises(AccessError):
+            as_user.read(["name"])
+        with self.assertRaises(AccessError):
+            as_user.write({"phone": "+48 600 999 999"})
+        with self.assertRaises(AccessError):
+            as_user.unlink()
+
+    def test_portal_login_opens_no_colleagues_customer(self):
+        """A customer (or its contact) with a portal login stays its owner's: the login makes it
+        no employee of the company."""
+        # the colleague's customer itself gets a portal login
+        new_test_user(
+            self.env,
+            login="crm_acl_portal_company",
+            name="Colleague Access Trading",
+            groups="base.group_portal",
+            partner_id=self.colleague_customer.id,
+        )
+        # the rival's customer has a contact with a portal login (the fixture's Pat Portal)
+        portal_contact = self.portal_user.partner_id
+        self.assertEqual(portal_contact.commercial_partner_id, self.rival_customer)
+        self.assertFalse(self._visible(self.salesperson, self.colleague_customer | portal_contact))
+        self.assertRefused(self.salesperson, self.colleague_customer)
+        self.assertRefused(self.salesperson, portal_contact)
+        # their owners keep them
+        self.colleague_customer.with_user(self.colleague).write({"phone": "+48 600 111 111"})
+        portal_contact.with_user(self.rival).write({"phone": "+48 600 222 222"})
+        # the partners of employees stay visible to every salesperson
+        self.assertSees(self.salesperson, self.rival.partner_id | self.colleague.partner_id)
+
+    def test_pool_customer_read_only_until_claimed(self):
+        customer = self.north_pool_customer.with_user(self.salesperson)
+        self.assertSees(self.salesperson, self.north_pool_customer | self.default_pool_customer)
+        with self.assertRaises(AccessError):
+            customer.write({"phone": "+48 600 333 333"})
+        with self.assertRaises(AccessError):
+            customer.unlink()
+        with self.assertRaises(AccessError):
+            self.default_pool_customer.with_user(self.salesperson).write({"phone": "+48 600 333 333"})
+        # Log a Call is for owners
+        log = (
+            self.env["crm.contact.log"]
+            .with_user(self.salesperson)
+            .create({"partner_id": self.north_pool_customer.id, "summary": "Asked for a catalogue"})
+        )
+        with self.assertRaises(AccessError):
+            log.action_confirm()
+        # a claim makes it the salesperson's to edit and to call
+        customer.action_crm_claim()
+        self.assertEqual(self.north_pool_customer.user_id, self.salesperson)
+        customer.write({"phone": "+48 600 333 333"})
+        log.action_confirm()
+        self.assertTrue(self.north_pool_customer.last_contact_date)
+        # managers edit pool customers without claiming them
+        self.default_pool_customer.with_user(self.sales_manager).write({"phone": "+48 600 444 444"})
+        self.assertEqual(self.default_pool_customer.crm_pool_state, "pool")
+
+    def test_new_pool_customer_editable_by_its_creator_until_owned(self):
+        """The salesperson who types a new customer with its contacts into the pool keeps
+        editing it; colleagues read it only, and once somebody owns it, it is theirs."""
+        Partner = self.env["res.partner"].with_user(self.salesperson)
+        customer = Partner.with_context(res_partner_search_mode="customer").create(
+            {
+                "name": "Freshly Typed Trading",
+                "is_company": True,
+                "child_ids": [Command.create({"name": "Fred Fresh", "street": "1 Market Street"})],
+            }
+        )
+        self.assertEqual(customer.crm_pool_state, "pool")
+        self.assertEqual(customer.street, "1 Market Street", "the first contact's address is the company's")
+        customer.write({"phone": "+48 600 666 666"})
+        customer.child_ids.write({"email": "fred@fresh.example"})
+        with self.assertRaises(AccessError):
+            customer.with_user(self.colleague).write({"phone": "+48 600 777 777"})
+        customer.with_user(self.colleague).action_crm_claim()
+        with self.assertRaises(AccessError):
+            customer.write({"phone": "+48 600 888 888"})
+
+    def test_pool_customer_claimed_by_lead_or_quotation(self):
+        """A new opportunity or quotation for a pool customer claims it for the salesperson."""
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": "Pool customer wants a quote",
+                    "type": "opportunity",
+                    "partner_id": self.north_pool_customer.id,
+                }
+            )
+        )
+        self.assertEqual(lead.user_id, self.salesperson)
+        self.assertEqual(self.north_pool_customer.user_id, self.salesperson)
+        self.assertEqual(self.north_pool_customer.lifecycle_stage_id.code, "qualified")
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.default_pool_customer.id,
+                    "order_line": [Command.create({"product_id": self._make_product().id})],
+                }
+            )
+        )
+        self.assertEqual(order.user_id, self.salesperson)
+        self.assertEqual(self.default_pool_customer.user_id, self.salesperson)
+        self.default_pool_customer.with_user(self.salesperson).write({"phone": "+48 600 555 555"})
+
+    def test_timeline_of_team_pool_hidden_from_outsiders(self):
+        """The events of a team pool's customers follow the pool: hidden from the salespeople of
+        other teams in the timeline menu, in the customer's tab and in grouped counts."""
+        south = self.south_pool_customer
+        events = south.crm_event_ids
+        self.assertTrue(events)
+        Event = self.env["crm.partner.event"]
+        # the timeline menu
+        self.assertFalse(Event.with_user(self.salesperson).search([("partner_id", "=", south.id)]))
+        with self.assertRaises(AccessError):
+            events.with_user(self.salesperson).read(["event_type"])
+        self.assertEqual(Event.with_user(self.rival).search([("partner_id", "=", south.id)]), events)
+        self.assertTrue(
+            Event.with_user(self.salesperson).search([("partner_id", "=", self.north_pool_customer.id)])
+        )
+        # grouped counts (pivot, graph, kanban)
+        domain = [("partner_id", "in", (south | self.north_pool_customer).ids)]
+        counts = dict(Event.with_user(self.salesperson)._read_group(domain, ["partner_id"], ["__count"]))
+        self.assertNotIn(south, counts)
+        self.assertIn(self.north_pool_customer, counts)
+        grouped = Event.with_user(self.salesperson).web_read_group(domain, ["partner_id"], ["partner_id"])
+        groups = grouped["groups"]
+        self.assertNotIn(south.id, [group["partner_id"][0] for group in groups])
+        # the customer's tab: the salesperson reads the customer of an own quotation
+        self.env["sale.order"].create({"partner_id": south.id, "user_id": self.salesperson.id})
+        self.assertEqual(south.crm_pool_state, "pool")
+        self.env.invalidate_all()
+        as_salesperson = south.with_user(self.salesperson)
+        [values] = as_salesperson.web_read(
+            {"crm_event_ids": {"fields": {"event_type": {}}}, "crm_event_count": {}}
+        )
+        self.assertFalse(values["crm_event_ids"])
+        self.assertEqual(values["crm_event_count"], 0)
+        self.assertFalse(as_salesperson.crm_event_ids)
+        # the events a salesperson took part in stay theirs
+        self.own_customer.crm_pool_id = self.south_pool
+        self.own_customer.with_user(self.salesperson).action_crm_release(reason="Not our market")
+        release = Event.with_user(self.salesperson).search(
+            [("partner_id", "=", self.own_customer.id), ("event_type", "=", "release")]
+        )
+        self.assertEqual(release.from_user_id, self.salesperson)
 
     # ------------------------------------------------------------------
     # Documents of another salesperson's customer
@@ -404,7 +563,7 @@ class TestPoolAccess(CrmSuiteCase):
             ids = [row["id"] for row in result["records"]]
             self.assertNotIn(self.rival_customer.id, ids)
             self.assertNotIn(self.rival_contact.id, ids)
-            self.assertIn(self.portal_user.partner_id.id, ids)
+            self.assertNotIn(self.portal_user.partner_id.id, ids)
         # the kanban of customers of the suite, grouped by stage
         result = (
             self.env["res.partner"]
