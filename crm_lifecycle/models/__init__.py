@@ -17,7 +17,6 @@ from . import res_partner_document_access
 from . import res_users
 from . import mail_message
 from . import mail_activity
-from . import base_partner_merge
 from . import ir_actions_report
 from . import calendar_event
 from . import crm_stage

@@ -4,11 +4,12 @@ from odoo import api, fields, models, modules, tools
 from odoo.tools import SQL
 
 
+# one concern per file, by design (issue 11): see res_partner.py's docstring
 class CrmPool(models.Model):
     """The ownership schedule of the pools' customers, and the SQL of the release and follow-up
     crons (``res.partner._cron_crm_release_expired``, ``res.partner._cron_crm_followup_reminders``)."""
 
-    _inherit = "crm.pool"
+    _inherit = "crm.pool"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Schedule (ownership deadline, follow-up date) in SQL

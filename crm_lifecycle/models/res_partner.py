@@ -34,8 +34,9 @@ CRM_BOOKKEEPING_FIELDS = (
 )
 
 
+# one concern per file, by design (issue 11): see res_partner.py's docstring
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model_create_multi
     def create(self, vals_list):

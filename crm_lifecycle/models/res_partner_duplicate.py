@@ -1,11 +1,12 @@
 from odoo import api, models
 
 
+# one concern per file, by design (issue 11): see res_partner.py's docstring
 class ResPartner(models.Model):
     """The duplicate check of customers (crm.duplicate.mixin): keys, scope and summary."""
 
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.duplicate.mixin"]
+    _inherit = ["res.partner", "crm.duplicate.mixin"]  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _crm_key_depends(self):

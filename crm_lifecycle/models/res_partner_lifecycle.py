@@ -7,10 +7,11 @@ from .crm_internal import SCHEDULE_LATER, STAGE_WRITE, is_marked, marked
 MANAGED_SEARCH_MODES = ("customer",)
 
 
+# one concern per file, by design (issue 11): see res_partner.py's docstring
 class ResPartner(models.Model):
     """Lifecycle stage of customers and their timeline of events."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     lifecycle_stage_id = fields.Many2one(
         "crm.lifecycle.stage",

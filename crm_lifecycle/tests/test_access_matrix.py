@@ -59,6 +59,7 @@ MODEL_ACCESS = {
     "crm.customer.import.error":          ("r--u",    "r--u",     "r--u",       "----", "r--u"),
     "crm.customer.import.mapping":        ("r-c-",    "r-c-",     "rwcu",       "----", "r-c-"),
     "crm.customer.import.mapping.line":   ("r-c-",    "r-c-",     "rwcu",       "----", "r-c-"),
+    "crm.customer.check.log":             ("r---",    "r---",     "r---",       "----", "r---"),
     # wizards
     "crm.lifecycle.stage.change":         ("----",    "----",     "rwc-",       "----", "----"),
     "crm.customer.check":                 ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .crm_internal import PARTNER_MERGE, marked
+from ..models.crm_internal import PARTNER_MERGE, marked
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
