@@ -24,6 +24,7 @@ country, since base_vat (installed with any European localisation) refuses other
 import argparse
 import datetime
 import io
+import sys
 import zipfile
 from pathlib import Path
 
@@ -31,27 +32,17 @@ import openpyxl
 import xlwt
 from openpyxl.styles import Font
 
+# the generator's package, beside this script, loads crm_lifecycle's header tables
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from crm_generate.specs import load_import_headers  # noqa: E402
+
 # A fixed date for the file properties and the zip entries, so that the output is deterministic.
 FIXED_DATE = datetime.datetime(2025, 1, 1)
 AUTHOR = "crm_lifecycle sample files"
 
-ENGLISH_HEADERS = [
-    "Company Name",
-    "Contact Person",
-    "Phone",
-    "Mobile",
-    "Email",
-    "VAT",
-    "Street",
-    "City",
-    "State",
-    "Country",
-    "Website",
-    "Industry",
-    "Source",
-    "Notes",
-    "Tags",
-]
+# The headers come from the import itself (crm_lifecycle/utils/import_headers.py).
+_HEADERS = load_import_headers()
+ENGLISH_HEADERS = list(_HEADERS.SAMPLE_HEADERS["en"])
 
 # fmt: off
 ENGLISH_ROWS = [
@@ -136,10 +127,7 @@ ENGLISH_ROWS = [
      "https://danube-craft.example", "Food", "Website", "", "Beer"],
 ]
 
-CHINESE_HEADERS = [
-    "公司名称", "联系人", "电话", "手机", "邮箱", "税号", "地址", "城市", "省份", "国家", "网站", "行业",
-    "来源", "备注", "标签",
-]
+CHINESE_HEADERS = list(_HEADERS.SAMPLE_HEADERS["zh_CN"])
 
 # Phones and mobiles of some rows are numbers, as Excel stores them when they are typed
 # without a separator; dates are real date cells. The tax numbers are unified social credit

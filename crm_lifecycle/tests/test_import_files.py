@@ -57,6 +57,14 @@ class TestImportFiles(TransactionCase):
         self.assertIsNone(import_headers.match_header("Favourite colour"))
         self.assertIsNone(import_headers.match_header(""))
 
+    def test_sample_headers_are_recognised_as_their_targets(self):
+        # the sample files and generated prospect lists take their headers from here
+        for language, headers in import_headers.SAMPLE_HEADERS.items():
+            with self.subTest(language=language):
+                self.assertEqual(
+                    [import_headers.match_header(header) for header in headers], list(import_headers.TARGETS)
+                )
+
     def test_every_alias_names_one_target_and_every_label_is_an_alias(self):
         self.assertEqual(list(import_headers.TARGETS), list(import_headers.ALIASES))
         seen = {}

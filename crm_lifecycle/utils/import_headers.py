@@ -52,6 +52,20 @@ TARGET_LABELS = {
     "tags": _lt("Tags"),
 }
 
+# The headers of the sample files and of generated prospect lists, by language, in the order
+# of TARGETS: data/make_import_samples.py and data/generate.py read them from here (a test
+# checks that each is recognised as its target).
+SAMPLE_HEADERS = {
+    "en": (
+        "Company Name", "Contact Person", "Phone", "Mobile", "Email", "VAT", "Street", "City", "State",
+        "Country", "Website", "Industry", "Source", "Notes", "Tags",
+    ),
+    "zh_CN": (
+        "公司名称", "联系人", "电话", "手机", "邮箱", "税号", "地址", "城市", "省份", "国家", "网站", "行业",
+        "来源", "备注", "标签",
+    ),
+}  # fmt: skip
+
 # Header names by target: English, Simplified Chinese, Traditional Chinese, Polish.
 # A name belongs to one target only (a test checks it).
 ALIASES = {

@@ -10,6 +10,7 @@ from .database import say
 from .specs import (
     INDEX_LIMIT,
     company_identity,
+    load_import_headers,
     load_normalize,
     make_rng,
     partner_keys,
@@ -29,21 +30,11 @@ from .words import (
 
 # The headers of the prospect list (--import-file), in English, in the order of the columns;
 # crm_lifecycle's import recognises them (utils/import_headers.py).
-IMPORT_HEADERS = (
-    "Company Name",
-    "Contact Person",
-    "Phone",
-    "Mobile",
-    "Email",
-    "VAT",
-    "Street",
-    "City",
-    "Country",
-    "Website",
-    "Industry",
-    "Source",
-    "Notes",
-    "Tags",
+_HEADERS = load_import_headers()
+IMPORT_HEADERS = tuple(
+    header
+    for target, header in zip(_HEADERS.TARGETS, _HEADERS.SAMPLE_HEADERS["en"], strict=True)
+    if target != "state"
 )
 # New companies of a prospect list take their indices (brand, phone, VAT...) from the upper
 # half of the index range, far from the partners generated (numbered from 0), in a slot

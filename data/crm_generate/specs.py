@@ -6,10 +6,12 @@ duplicate keys come from crm_lifecycle's own ``utils/normalize.py``, loaded by p
 
 import bisect
 import datetime
+import importlib
 import importlib.util
 import itertools
 import math
 import random
+import sys
 from pathlib import Path
 
 from .words import (
@@ -772,6 +774,20 @@ def load_module(name, path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_import_headers(utils_dir=NORMALIZE_PATH.parent):
+    """``crm_lifecycle/utils/import_headers.py`` (the headers of import files), loaded with its
+    package ``utils`` by path: it imports its sibling ``normalize`` and Odoo's lazy translation."""
+    name = "crm_lifecycle_utils"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, utils_dir / "__init__.py", submodule_search_locations=[str(utils_dir)]
+        )
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[name] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"{name}.import_headers")
 
 
 def load_normalize(path=NORMALIZE_PATH):
