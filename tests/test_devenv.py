@@ -416,8 +416,31 @@ def test_ci_sums_make_test_and_make_test_compat(tmp_path, test, compat, last_lin
         ["bash", str(tmp_path / ".ci" / "run")],
         capture_output=True,
         text=True,
-        env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"),
+        env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", CI_TARGETS="test test-compat"),
         check=False,
     )
     assert result.stdout.strip().splitlines()[-1] == last_line
     assert result.returncode == status
+
+
+def test_ci_runs_make_test_by_default(tmp_path):
+    """Without CI_TARGETS, CI runs make test only (make test-compat is run by hand for now)."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(PROJECT_DIR / ".ci" / "run", tmp_path / ".ci" / "run")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    make = bin_dir / "make"
+    make.write_text(
+        STUB_MAKE.format(test="300 passed, 0 failed", test_rc=0, compat="262 passed, 8 failed", compat_rc=1)
+    )
+    make.chmod(0o755)
+    environ = {key: value for key, value in os.environ.items() if key != "CI_TARGETS"}
+    result = subprocess.run(
+        ["bash", str(tmp_path / ".ci" / "run")],
+        capture_output=True,
+        text=True,
+        env=dict(environ, PATH=f"{bin_dir}:{os.environ['PATH']}"),
+        check=False,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "300 passed, 0 failed"
+    assert result.returncode == 0
