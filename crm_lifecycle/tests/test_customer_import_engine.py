@@ -8,6 +8,7 @@ from odoo.addons.crm_lifecycle.wizards.customer_import_engine import CustomerImp
 
 from .common import polish_vats
 from .common_pool import PoolCase
+from .test_customer_import_paths import patch_suite_overrides_only
 
 COLUMNS = import_headers.TARGETS  # one column of each, in this order
 # Stored fields that differ between two partners created a few seconds apart, or that point to
@@ -44,6 +45,11 @@ class TestCustomerImportEngine(PoolCase):
         cls.vip = cls.env["res.partner.category"].create({"name": "VIP Prospect"})
         cls.retail = cls.env["res.partner.industry"].create({"name": "Retail Chains"})
         cls.plain_user = new_test_user(cls.env, login="crm_import_plain", groups="base.group_user")
+
+    def setUp(self):
+        super().setUp()
+        # the fast path, as in a database of the suite alone (see test_customer_import_paths)
+        patch_suite_overrides_only(self)
 
     def engine(
         self, user, pool=None, assign_to_me=False, unknown_location="skip", filename="prospects.xlsx", **ctx

@@ -16,6 +16,7 @@ from odoo.tools import SQL
 from odoo.addons.crm_lifecycle.wizards.customer_import_engine import (
     REPRODUCED_OVERRIDES,
     CustomerImportEngine,
+    unreproduced_overrides,
 )
 
 from ..utils import import_headers
@@ -27,6 +28,26 @@ HEADERS = list(import_headers.target_labels().values())  # every target, in the 
 
 def _cells(**values):
     return [values.get(target, "") for target in import_headers.TARGETS]
+
+
+def suite_overrides_only(env):
+    """REPRODUCED_OVERRIDES, plus the overrides that other modules of this database (a
+    localisation, website, ...) add to create() and write(): patched in, the tests see the
+    import as in a database of the suite alone, whatever else is installed. In such a
+    database, this adds nothing."""
+    result = {name: set(modules) for name, modules in REPRODUCED_OVERRIDES.items()}
+    for module, names in unreproduced_overrides(env["res.partner"]).items():
+        for name in names:
+            if name in result:
+                result[name].add(module)
+    return result
+
+
+def patch_suite_overrides_only(case):
+    """Patch :func:`suite_overrides_only` in for the test ``case`` (undone after it)."""
+    patcher = patch.dict(REPRODUCED_OVERRIDES, suite_overrides_only(case.env))
+    patcher.start()
+    case.addCleanup(patcher.stop)
 
 
 def _without_account():
@@ -45,6 +66,10 @@ class TestCustomerImportPaths(PoolCase):
         cls.env["utm.source"].create({"name": "Poznan Fair 2026"})
         cls.env["res.partner.category"].create({"name": "VIP Prospect"})
 
+    def setUp(self):
+        super().setUp()
+        patch_suite_overrides_only(self)
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
@@ -59,7 +84,7 @@ class TestCustomerImportPaths(PoolCase):
                 phone="22 100 20 30",
                 mobile="+48 600 700 800",
                 email="Biuro@Kowalski-Hurt.pl",
-                vat="PL7010020030",
+                vat="PL7010020031",
                 street="ul. Marszałkowska 10",
                 city="Warszawa",
                 country="PL",
@@ -191,6 +216,11 @@ class TestCustomerImportPaths(PoolCase):
         self.assertEqual(sorted(fast["partners"]), sorted(orm["partners"]))
         for name, columns in fast["partners"].items():
             for column, value in columns.items():
+                if column == "specific_property_product_pricelist":
+                    # a contact created with its company stores the company's fallback price
+                    # list where one applies (a localisation's currency): the same price list
+                    # applies to the imported contact (test_customer_import_engine checks it)
+                    continue
                 with self.subTest(partner=name, column=column):
                     self.assertEqual(orm["partners"][name][column], value)
         self.assertEqual(orm["tags"], fast["tags"])
@@ -216,7 +246,8 @@ class TestCustomerImportPaths(PoolCase):
         engine = CustomerImportEngine(
             self.env(user=self.salesperson), filename="f.xlsx", pool=self.pool, assign_to_me=False, columns={}
         )
-        with patch.dict(REPRODUCED_OVERRIDES, dict(_without_account(), write={"base", "mail"})):
+        write = REPRODUCED_OVERRIDES["write"] - {"account", "snailmail", "crm_lifecycle"}
+        with patch.dict(REPRODUCED_OVERRIDES, dict(_without_account(), write=write)):
             self.assertEqual(
                 engine.unreproduced_overrides(),
                 {"account": ["create", "write"], "crm_lifecycle": ["write"], "snailmail": ["write"]},
