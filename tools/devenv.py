@@ -590,6 +590,24 @@ def odoo_command(venv, odoo_src, config, *args):
     return [str(venv_python(venv)), str(odoo_src / "odoo-bin"), "-c", str(config), *args]
 
 
+def odoo_test_command(venv, odoo_src, config, dbname, addons, tags):
+    """Install ``addons`` (comma-separated) in ``dbname`` with the tests ``tags`` on, then stop."""
+    return odoo_command(
+        venv,
+        odoo_src,
+        config,
+        "-d",
+        dbname,
+        "-i",
+        addons,
+        "--test-enable",
+        f"--test-tags={tags}",
+        "--stop-after-init",
+        "--log-level=test",
+        "--max-cron-threads=0",
+    )
+
+
 def load_addons(venv, odoo_src, config, dbname, flag, addons, *args):
     """Install (``-i``) or update (``-u``) ``addons`` in ``dbname``, or say it failed."""
     command = odoo_command(venv, odoo_src, config, "-d", dbname, flag, ",".join(addons), *args)
@@ -827,20 +845,7 @@ def run_test_suite(environ, name, prepare_database=None, pytest_paths=("tests",)
             tags = environ["CRM_TEST_TAGS"]
         say(f"Running the addons' tests in the throwaway database {dbname}")
         rc, lines = stream(
-            odoo_command(
-                venv,
-                odoo_src,
-                config,
-                "-d",
-                dbname,
-                "-i",
-                ",".join(ADDONS),
-                "--test-enable",
-                f"--test-tags={tags}",
-                "--stop-after-init",
-                "--log-level=test",
-                "--max-cron-threads=0",
-            ),
+            odoo_test_command(venv, odoo_src, config, dbname, ",".join(ADDONS), tags),
             devenv / f"{name}-odoo.log",
         )
         run, odoo_failed, error_lines = parse_odoo_log(lines)
@@ -956,23 +961,7 @@ def run_odoo_tests(venv, odoo_src, config, dbname, test_addon, suite_addons, tag
         "--max-cron-threads=0",
         "--log-level=warn",
     )
-    rc, lines = stream(
-        odoo_command(
-            venv,
-            odoo_src,
-            config,
-            "-d",
-            dbname,
-            "-i",
-            test_addon,
-            "--test-enable",
-            f"--test-tags={tags}",
-            "--stop-after-init",
-            "--log-level=test",
-            "--max-cron-threads=0",
-        ),
-        log_path,
-    )
+    rc, lines = stream(odoo_test_command(venv, odoo_src, config, dbname, test_addon, tags), log_path)
     run, _failed, _errors = parse_odoo_log(lines)
     return run, parse_test_failures(lines), rc, lines
 
