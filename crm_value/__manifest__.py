@@ -6,9 +6,11 @@
     "category": "Sales/CRM",
     "author": "CRM Suite contributors",
     "license": "LGPL-3",
-    "depends": ["crm_lifecycle"],
+    "depends": ["crm_lifecycle", "account", "sale_margin"],
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/crm_value_security.xml",
+        "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
         "views/crm_value_menus.xml",
     ],
