@@ -42,3 +42,34 @@ def is_marked(records, mark):
 
 def marked_ids(env, mark):
     return set(env.cr.cache.get(mark, ()))
+
+
+# the leads whose lifecycle effects (claim, stage) wait for the end of a conversion: Odoo's
+# conversion wizards convert and write leads one at a time; the customers are claimed and moved
+# once for all of them (crm.lead2opportunity.partner._convert_and_allocate)
+LEAD_HOOKS_LATER = "crm_lifecycle.lead_hooks_later"
+
+
+@contextmanager
+def collecting(env, mark):
+    """Collect in a set the ids that ``defer(records, mark)`` receives while the block runs.
+
+    Nested blocks share the outermost block's set; the set is yielded to the outermost block
+    only (inner blocks get None: the outer one handles everything)."""
+    if mark in env.cr.cache:
+        yield None
+        return
+    ids = env.cr.cache[mark] = set()
+    try:
+        yield ids
+    finally:
+        env.cr.cache.pop(mark, None)
+
+
+def defer(records, mark):
+    """Add ``records`` to the collecting block of ``mark`` if one runs. Whether they were added."""
+    ids = records.env.cr.cache.get(mark)
+    if ids is None:
+        return False
+    ids.update(records.ids)
+    return True

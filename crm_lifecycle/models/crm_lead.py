@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .crm_internal import LEAD_MERGE, marked
+from .crm_internal import LEAD_HOOKS_LATER, LEAD_MERGE, defer, marked
 
 
 class CrmLead(models.Model):
@@ -53,19 +53,25 @@ class CrmLead(models.Model):
         bypass_reasons = self._crm_duplicate_pop_bypass_reasons(vals_list)
         leads = super().create(vals_list)
         leads._crm_duplicate_check(dict(zip(leads.ids, bypass_reasons, strict=True)))
-        leads._crm_claim_pool_customers()
-        leads._crm_lifecycle_on_lead()
+        leads._crm_lifecycle_lead_effects()
         return leads
 
     def write(self, vals):
         vals, duplicate_watch = self._crm_duplicate_watch(vals)
         result = super().write(vals)
         self._crm_duplicate_check_write(duplicate_watch)
-        if "partner_id" in vals or "type" in vals:
-            self._crm_claim_pool_customers()
-        if "partner_id" in vals or "stage_id" in vals:
-            self._crm_lifecycle_on_lead()
+        if "partner_id" in vals or "type" in vals or "stage_id" in vals:
+            self._crm_lifecycle_lead_effects(claim="partner_id" in vals or "type" in vals)
         return result
+
+    def _crm_lifecycle_lead_effects(self, claim=True):
+        """Claim the pool customers of the opportunities and move their stages; during a
+        conversion (see crm.lead2opportunity.partner) once at its end for all its leads."""
+        if defer(self, LEAD_HOOKS_LATER):
+            return
+        if claim:
+            self._crm_claim_pool_customers()
+        self._crm_lifecycle_on_lead()
 
     def _crm_claim_pool_customers(self):
         """An opportunity for a pool customer claims it for the opportunity's salesperson."""

@@ -20,3 +20,4 @@ from . import test_customer_import_tour
 from . import test_hardening
 from . import test_odoo_compat
 from . import test_access_matrix
+from . import test_lead_conversion

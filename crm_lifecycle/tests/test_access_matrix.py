@@ -60,6 +60,13 @@ MODEL_ACCESS = {
     "crm.customer.import.mapping":        ("r-c-",    "r-c-",     "rwcu",       "----", "r-c-"),
     "crm.customer.import.mapping.line":   ("r-c-",    "r-c-",     "rwcu",       "----", "r-c-"),
     "crm.customer.check.log":             ("r---",    "r---",     "r---",       "----", "r---"),
+    # crm_value: scores, snapshots and models are written by the recompute only
+    "crm.value.score":                    ("r---",    "r---",     "r---",       "----", "r---"),
+    "crm.value.snapshot":                 ("r---",    "r---",     "r---",       "----", "r---"),
+    "crm.value.benefit":                  ("rwc-",    "rwc-",     "rwcu",       "----", "rwc-"),
+    "crm.value.rfm.segment":              ("r---",    "r---",     "rwcu",       "----", "r---"),
+    "crm.value.clv.model":                ("----",    "----",     "r---",       "----", "----"),
+    "crm.value.service.tier.rule":        ("r---",    "r---",     "rwcu",       "----", "r---"),
     # wizards
     "crm.lifecycle.stage.change":         ("----",    "----",     "rwc-",       "----", "----"),
     "crm.customer.check":                 ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),

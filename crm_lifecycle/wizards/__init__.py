@@ -5,3 +5,4 @@ from . import crm_pool_assign
 from . import crm_contact_log
 from . import crm_customer_import
 from . import base_partner_merge
+from . import crm_lead_to_opportunity
