@@ -20,7 +20,7 @@ class TestCrmServiceInstall(CrmSuiteCase):
             self.assertEqual(module.installed_version, manifest_version)
         chain = {
             "crm_lifecycle": {"sale_crm", "sale_margin", "mail"},
-            "crm_value": {"crm_lifecycle"},
+            "crm_value": {"crm_lifecycle", "account", "sale_margin"},
             "crm_service": {"crm_value", "rating", "portal"},
         }
         for module in modules:
