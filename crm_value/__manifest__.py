@@ -14,6 +14,7 @@
         "data/crm_value_cron.xml",
         "data/crm_value_rfm_segment_data.xml",
         "data/crm_value_service_tier_data.xml",
+        "views/crm_value_config_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_value_menus.xml",
     ],
