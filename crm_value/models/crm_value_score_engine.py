@@ -2,6 +2,7 @@
 
 import json
 import logging
+import threading
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -243,7 +244,7 @@ class CrmValueScore(models.Model):
             )
             done += 1
             cron._notify_progress(done=done, remaining=len(companies) - done)
-            if commit and not self.env.registry.in_test_mode():
+            if commit and not getattr(threading.current_thread(), "testing", False):
                 self.env.cr.commit()
         return True
 
