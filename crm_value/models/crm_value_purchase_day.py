@@ -30,5 +30,9 @@ class CrmValuePurchaseDay(models.Model):
     categ_ids = fields.Json(string="Product Categories", readonly=True)
 
     _sql_constraints = [
-        ("company_partner_day_unique", "unique(company_id, partner_id, day)", "One row per company, partner and day."),
+        (
+            "company_partner_day_unique",
+            "unique(company_id, partner_id, day)",
+            "One row per company, partner and day.",
+        ),
     ]

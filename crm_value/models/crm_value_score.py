@@ -70,7 +70,8 @@ class CrmValueScore(models.Model):
     as_of_date = fields.Date(string="Computed As Of", readonly=True)
     purchase_count_total = fields.Integer(string="Purchases (History)", readonly=True)
     repeat_margin_avg = fields.Monetary(
-        string="Average Margin per Repeat Purchase", readonly=True,
+        string="Average Margin per Repeat Purchase",
+        readonly=True,
         help="Mean margin of the purchases after the first one, over the history window.",
     )
 

@@ -26,16 +26,34 @@ FALLBACK_INTERVAL_DAYS = 365.0
 DEVELOPMENT_METRICS = ("revenue", "margin", "purchases", "categories")
 # Columns of crm_value_calc copied into crm_value_score.
 SCORE_COLUMNS = (
-    "revenue_period", "margin_period", "revenue_total", "margin_total", "purchase_count",
-    "first_purchase_date", "last_purchase_date", "rfm_recency", "rfm_frequency", "rfm_monetary",
-    "rfm_segment", "abc_class", "cumulative_share", "development_index", "benefit_index", "churn_state",
-    "expected_interval_days", "service_tier", "inputs", "method_version", "as_of_date",
-    "purchase_count_total", "repeat_margin_avg",
+    "revenue_period",
+    "margin_period",
+    "revenue_total",
+    "margin_total",
+    "purchase_count",
+    "first_purchase_date",
+    "last_purchase_date",
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "rfm_segment",
+    "abc_class",
+    "cumulative_share",
+    "development_index",
+    "benefit_index",
+    "churn_state",
+    "expected_interval_days",
+    "service_tier",
+    "inputs",
+    "method_version",
+    "as_of_date",
+    "purchase_count_total",
+    "repeat_margin_avg",
 )
 
 
 class CrmValueScore(models.Model):
-    _inherit = "crm.value.score"
+    _inherit = "crm.value.score"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Purchase days
@@ -43,8 +61,14 @@ class CrmValueScore(models.Model):
     def _crm_value_flush_sources(self):
         """Write pending ORM changes of everything the purchase-day SQL reads."""
         for model in (
-            "account.move", "account.move.line", "account.account", "res.partner",
-            "product.product", "product.template", "sale.order.line", "uom.uom",
+            "account.move",
+            "account.move.line",
+            "account.account",
+            "res.partner",
+            "product.product",
+            "product.template",
+            "sale.order.line",
+            "uom.uom",
         ):
             self.env[model].flush_model()
 
@@ -219,8 +243,13 @@ class CrmValueScore(models.Model):
     def _cron_recompute(self):
         """Daily: incremental recompute of every company, the least recently computed first;
         one commit per company outside tests, so a crash resumes with the companies left."""
-        companies = self.env["res.company"].search([]).sorted(
-            lambda company: (bool(company.crm_value_last_run), company.crm_value_last_run or fields.Datetime.now())
+        # every company, a few records: nothing to page
+        companies = self.env["res.company"].search([], order="id")  # pylint: disable=no-search-all
+        companies = companies.sorted(
+            lambda company: (
+                bool(company.crm_value_last_run),
+                company.crm_value_last_run or fields.Datetime.now(),
+            )
         )
         return self.sudo()._crm_value_run(companies, commit=True)
 
@@ -239,13 +268,15 @@ class CrmValueScore(models.Model):
             self._crm_value_store(company, as_of)
             company.crm_value_last_run = started
             _logger.info(
-                "crm_value: scores of %s computed as of %s (%s)", company.name, as_of,
+                "crm_value: scores of %s computed as of %s (%s)",
+                company.name,
+                as_of,
                 "all invoices read" if refresh_ids is None else f"{len(refresh_ids)} partners re-read",
             )
             done += 1
             cron._notify_progress(done=done, remaining=len(companies) - done)
             if commit and not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
     # ------------------------------------------------------------------
@@ -333,8 +364,9 @@ class CrmValueScore(models.Model):
         cr = self.env.cr
         cr.execute(SQL("DROP TABLE IF EXISTS crm_value_calc; DROP TABLE IF EXISTS crm_value_calc_company"))
         # 1. aggregates per partner
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             CREATE TEMPORARY TABLE crm_value_calc ON COMMIT DROP AS
             WITH d AS (
                 SELECT * FROM crm_value_purchase_day
@@ -355,12 +387,15 @@ class CrmValueScore(models.Model):
                        SUM(revenue) FILTER (WHERE day > %(history_from)s) AS revenue_total,
                        SUM(margin) FILTER (WHERE day > %(history_from)s) AS margin_total,
                        COUNT(*) FILTER (WHERE is_purchase AND day > %(history_from)s) AS purchase_count_total,
-                       SUM(margin) FILTER (WHERE is_purchase AND day > %(history_from)s) AS purchase_margin_total,
-                       (ARRAY_AGG(margin ORDER BY day) FILTER (WHERE is_purchase AND day > %(history_from)s))[1]
+                       SUM(margin) FILTER (WHERE is_purchase AND day > %(history_from)s)
+                           AS purchase_margin_total,
+                       (ARRAY_AGG(margin ORDER BY day) FILTER (WHERE is_purchase
+                           AND day > %(history_from)s))[1]
                            AS first_purchase_margin,
                        MIN(day) FILTER (WHERE is_purchase AND day > %(history_from)s) AS first_purchase_date,
                        MAX(day) FILTER (WHERE is_purchase AND day > %(history_from)s) AS last_purchase_date,
-                       (ARRAY_AGG(day ORDER BY day DESC) FILTER (WHERE is_purchase AND day > %(history_from)s))[2]
+                       (ARRAY_AGG(day ORDER BY day DESC) FILTER (WHERE is_purchase
+                           AND day > %(history_from)s))[2]
                            AS previous_purchase_date,
                        SUM(lines_cogs) FILTER (WHERE day > %(history_from)s) AS lines_cogs,
                        SUM(lines_sale) FILTER (WHERE day > %(history_from)s) AS lines_sale,
@@ -372,9 +407,11 @@ class CrmValueScore(models.Model):
             ),
             categories AS (
                 SELECT d.partner_id,
-                       COUNT(DISTINCT categ.value) FILTER (WHERE d.day > %(period_from)s) AS categories_period,
+                       COUNT(DISTINCT categ.value) FILTER (WHERE d.day > %(period_from)s)
+                           AS categories_period,
                        COUNT(DISTINCT categ.value) FILTER (WHERE d.day <= %(period_from)s
-                                                           AND d.day > %(previous_from)s) AS categories_previous
+                                                           AND d.day > %(previous_from)s)
+                                                               AS categories_previous
                   FROM d, jsonb_array_elements_text(d.categ_ids) categ
               GROUP BY d.partner_id
             ),
@@ -447,13 +484,15 @@ class CrmValueScore(models.Model):
          LEFT JOIN agg ON agg.partner_id = population.partner_id
          LEFT JOIN categories ON categories.partner_id = population.partner_id
             """,
-            method_version=METHOD_VERSION,
-            **params,
-        ))
+                method_version=METHOD_VERSION,
+                **params,
+            )
+        )
         # 2. ranks: ABC running share (positive values only) and RFM quintiles
         basis = "margin_period" if company.crm_value_abc_basis != "revenue" else "revenue_period"
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc calc
                SET basis = ranked.basis,
                    abc_rank = ranked.abc_rank,
@@ -467,12 +506,14 @@ class CrmValueScore(models.Model):
                 SELECT partner_id, basis,
                        CASE WHEN basis > 0 THEN ROW_NUMBER() OVER w_abc END AS abc_rank,
                        CASE WHEN basis > 0 THEN
-                           100.0 * COALESCE(SUM(basis) OVER (w_abc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                           100.0 * COALESCE(SUM(basis) OVER (w_abc ROWS BETWEEN UNBOUNDED PRECEDING
+                               AND 1 PRECEDING), 0)
                            / SUM(basis) OVER (PARTITION BY basis > 0) END AS share_before,
                        CASE WHEN basis > 0 THEN 100.0 * SUM(basis) OVER (w_abc ROWS UNBOUNDED PRECEDING)
                                                 / SUM(basis) OVER (PARTITION BY basis > 0)
                             ELSE 100.0 END AS cumulative_share,
-                       CASE WHEN has_purchase THEN COUNT(*) OVER (PARTITION BY has_purchase) END AS rfm_population,
+                       CASE WHEN has_purchase THEN COUNT(*) OVER (PARTITION BY has_purchase) END
+                           AS rfm_population,
                        CASE WHEN has_purchase THEN LEAST(5, 1 + FLOOR(
                            5.0 * (RANK() OVER (PARTITION BY has_purchase ORDER BY recency_days DESC) - 1)
                            / COUNT(*) OVER (PARTITION BY has_purchase))) END AS rfm_recency,
@@ -492,11 +533,13 @@ class CrmValueScore(models.Model):
               ) ranked
              WHERE ranked.partner_id = calc.partner_id
             """,
-            basis=SQL.identifier(basis),
-        ))
+                basis=SQL.identifier(basis),
+            )
+        )
         # 3. the company's figures: growth of the whole company, median interval, RFM cut points
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             CREATE TEMPORARY TABLE crm_value_calc_company ON COMMIT DROP AS
             SELECT SUM(revenue_period) AS revenue_period, SUM(revenue_previous) AS revenue_previous,
                    SUM(margin_period) AS margin_period, SUM(margin_previous) AS margin_previous,
@@ -507,7 +550,8 @@ class CrmValueScore(models.Model):
                    ) AS categories_period,
                    (SELECT COUNT(DISTINCT categ.value)
                       FROM crm_value_purchase_day d, jsonb_array_elements_text(d.categ_ids) categ
-                     WHERE d.company_id = %(company)s AND d.day > %(previous_from)s AND d.day <= %(period_from)s
+                     WHERE d.company_id = %(company)s AND d.day > %(previous_from)s
+                         AND d.day <= %(period_from)s
                    ) AS categories_previous,
                    SUM(basis) FILTER (WHERE basis > 0) AS basis_total,
                    COUNT(*) FILTER (WHERE basis > 0) AS basis_customers,
@@ -527,16 +571,39 @@ class CrmValueScore(models.Model):
                          MIN(margin_period) FILTER (WHERE rfm_monetary >= 5)] AS monetary_cuts
               FROM crm_value_calc
             """,
-            **params,
-        ))
+                **params,
+            )
+        )
         # 4. classes, development index, churn
-        growth = "CASE WHEN ABS({cur}) + ABS({prev}) = 0 THEN 0 ELSE ({cur} - {prev}) / ((ABS({cur}) + ABS({prev})) / 2.0) END"
+        growth = (
+            "CASE WHEN ABS({cur}) + ABS({prev}) = 0 THEN 0"
+            " ELSE ({cur} - {prev}) / ((ABS({cur}) + ABS({prev})) / 2.0) END"
+        )
         metric_sql = {
-            "revenue": ("calc.revenue_period", "calc.revenue_previous", "co.revenue_period", "co.revenue_previous"),
-            "margin": ("calc.margin_period", "calc.margin_previous", "co.margin_period", "co.margin_previous"),
-            "purchases": ("calc.purchase_count", "calc.purchases_previous", "co.purchases_period", "co.purchases_previous"),
-            "categories": ("calc.categories_period", "calc.categories_previous", "co.categories_period",
-                           "co.categories_previous"),
+            "revenue": (
+                "calc.revenue_period",
+                "calc.revenue_previous",
+                "co.revenue_period",
+                "co.revenue_previous",
+            ),
+            "margin": (
+                "calc.margin_period",
+                "calc.margin_previous",
+                "co.margin_period",
+                "co.margin_previous",
+            ),
+            "purchases": (
+                "calc.purchase_count",
+                "calc.purchases_previous",
+                "co.purchases_period",
+                "co.purchases_previous",
+            ),
+            "categories": (
+                "calc.categories_period",
+                "calc.categories_previous",
+                "co.categories_period",
+                "co.categories_previous",
+            ),
         }
         assignments = []
         for metric, (cur, prev, co_cur, co_prev) in metric_sql.items():
@@ -544,12 +611,15 @@ class CrmValueScore(models.Model):
             company_growth = growth.format(cur=f"COALESCE({co_cur}, 0)", prev=f"COALESCE({co_prev}, 0)")
             assignments.append(f"growth_{metric} = {customer_growth}")
             assignments.append(
-                f"index_{metric} = LEAST(200, GREATEST(0, 100 + 50 * (({customer_growth}) - ({company_growth}))))"
+                f"index_{metric} = LEAST(200, GREATEST(0, "
+                f"100 + 50 * (({customer_growth}) - ({company_growth}))))"
             )
-        cr.execute(SQL(
-            "UPDATE crm_value_calc calc SET %s FROM crm_value_calc_company co",
-            SQL(", ".join(assignments)),  # only the constant expressions above, no input
-        ))
+        cr.execute(
+            SQL(
+                "UPDATE crm_value_calc calc SET %s FROM crm_value_calc_company co",
+                SQL(", ".join(assignments)),  # only the constant expressions above, no input
+            )
+        )
         weights = {
             "revenue": company.crm_value_dev_weight_revenue,
             "margin": company.crm_value_dev_weight_margin,
@@ -557,8 +627,9 @@ class CrmValueScore(models.Model):
             "categories": company.crm_value_dev_weight_categories,
         }
         weight_total = sum(weights.values()) or 1.0
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc calc
                SET development_index = ROUND(LEAST(200, GREATEST(0,
                        (%(w_revenue)s * index_revenue + %(w_margin)s * index_margin
@@ -572,33 +643,43 @@ class CrmValueScore(models.Model):
                                    WHEN share_before < %(a_share)s THEN 'share_before_below_a'
                                    WHEN share_before < %(b_share)s THEN 'share_before_below_b'
                                    ELSE 'share_before_from_b' END,
-                   expected_interval_days = ROUND(COALESCE(own_interval_days, co.median_interval_days::numeric,
+                   expected_interval_days = ROUND(COALESCE(own_interval_days,
+                       co.median_interval_days::numeric,
                                                            %(fallback)s), 1),
                    interval_source = CASE WHEN own_interval_days IS NOT NULL THEN 'own_mean'
                                           WHEN co.median_interval_days IS NOT NULL THEN 'company_median'
                                           ELSE 'fallback' END
               FROM crm_value_calc_company co
             """,
-            w_revenue=weights["revenue"], w_margin=weights["margin"], w_purchases=weights["purchases"],
-            w_categories=weights["categories"], w_total=weight_total,
-            a_share=company.crm_value_abc_a_share, b_share=company.crm_value_abc_b_share,
-            fallback=FALLBACK_INTERVAL_DAYS,
-        ))
-        cr.execute(SQL(
-            """
+                w_revenue=weights["revenue"],
+                w_margin=weights["margin"],
+                w_purchases=weights["purchases"],
+                w_categories=weights["categories"],
+                w_total=weight_total,
+                a_share=company.crm_value_abc_a_share,
+                b_share=company.crm_value_abc_b_share,
+                fallback=FALLBACK_INTERVAL_DAYS,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc calc
                SET churn_ratio = CASE WHEN last_purchase_date IS NOT NULL
                                       THEN ROUND(recency_days / NULLIF(expected_interval_days, 0), 3) END,
                    gap_ratio = CASE WHEN previous_purchase_date IS NOT NULL
                                     THEN ROUND((last_purchase_date - previous_purchase_date)
-                                               / NULLIF(COALESCE(co.median_interval_days::numeric, %(fallback)s), 0), 3)
+                                               / NULLIF(COALESCE(co.median_interval_days::numeric,
+                                                   %(fallback)s), 0), 3)
                                END
               FROM crm_value_calc_company co
             """,
-            fallback=FALLBACK_INTERVAL_DAYS,
-        ))
-        cr.execute(SQL(
-            """
+                fallback=FALLBACK_INTERVAL_DAYS,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc
                SET churn_state = CASE
                        WHEN last_purchase_date IS NULL THEN 'lost'
@@ -617,14 +698,16 @@ class CrmValueScore(models.Model):
                        WHEN gap_ratio >= %(dormant)s THEN 'bought_again_after_dormant_gap'
                        ELSE 'ratio_below_at_risk' END
             """,
-            lost=company.crm_value_churn_lost_ratio,
-            dormant=company.crm_value_churn_dormant_ratio,
-            at_risk=company.crm_value_churn_at_risk_ratio,
-            period_from=windows["period_from"],
-        ))
+                lost=company.crm_value_churn_lost_ratio,
+                dormant=company.crm_value_churn_dormant_ratio,
+                at_risk=company.crm_value_churn_at_risk_ratio,
+                period_from=windows["period_from"],
+            )
+        )
         # 5. RFM segment and service tier from their editable grids (first matching row wins)
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc calc
                SET rfm_segment = (
                        SELECT seg.id FROM crm_value_rfm_segment seg
@@ -641,37 +724,45 @@ class CrmValueScore(models.Model):
                           AND calc.development_index <= COALESCE(rule.development_max, 200)
                      ORDER BY rule.company_id IS NULL, rule.sequence, rule.id LIMIT 1)
             """,
-            company=company.id,
-        ))
-        cr.execute(SQL(
-            """
+                company=company.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc calc SET service_tier = rule.service_tier
               FROM crm_value_service_tier_rule rule WHERE rule.id = calc.service_rule_id
             """
-        ))
+            )
+        )
         # 6. benefit index from its hook (one statement whatever the number of partners)
         benefit = self._crm_value_benefit_index(company, as_of, partner_ids=None) or {}
         if benefit:
             partners = list(benefit)
-            cr.execute(SQL(
-                """
+            cr.execute(
+                SQL(
+                    """
                 UPDATE crm_value_calc calc
                    SET benefit_index = b.benefit_index, benefit_components = b.components::jsonb
-                  FROM unnest(%s::integer[], %s::numeric[], %s::text[]) AS b(partner_id, benefit_index, components)
+                  FROM unnest(%s::integer[], %s::numeric[], %s::text[]) AS b(partner_id, benefit_index,
+                      components)
                  WHERE b.partner_id = calc.partner_id
                 """,
-                partners,
-                [benefit[partner][0] for partner in partners],
-                [json.dumps(benefit[partner][1] or {}) for partner in partners],
-            ))
+                    partners,
+                    [benefit[partner][0] for partner in partners],
+                    [json.dumps(benefit[partner][1] or {}) for partner in partners],
+                )
+            )
         # 7. inputs: every raw value, threshold, cut point and rule, for "Why this score?"
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             UPDATE crm_value_calc calc SET inputs = jsonb_build_object(
                 'method_version', calc.method_version,
                 'as_of', calc.as_of_date,
                 'windows', jsonb_build_object(
-                    'period_months', %(period_months)s::integer, 'history_months', %(history_months)s::integer,
+                    'period_months', %(period_months)s::integer, 'history_months',
+                        %(history_months)s::integer,
                     'period', jsonb_build_array(%(period_from)s::date + 1, %(as_of)s::date),
                     'previous_period', jsonb_build_array(%(previous_from)s::date + 1, %(period_from)s::date),
                     'history', jsonb_build_array(%(history_from)s::date + 1, %(as_of)s::date)),
@@ -679,10 +770,12 @@ class CrmValueScore(models.Model):
                     'revenue_period', calc.revenue_period, 'margin_period', calc.margin_period,
                     'revenue_previous', calc.revenue_previous, 'margin_previous', calc.margin_previous,
                     'purchases_period', calc.purchase_count, 'purchases_previous', calc.purchases_previous,
-                    'categories_period', calc.categories_period, 'categories_previous', calc.categories_previous,
+                    'categories_period', calc.categories_period, 'categories_previous',
+                        calc.categories_previous,
                     'revenue_total', calc.revenue_total, 'margin_total', calc.margin_total,
                     'purchases_total', calc.purchase_count_total,
-                    'first_purchase_date', calc.first_purchase_date, 'last_purchase_date', calc.last_purchase_date,
+                    'first_purchase_date', calc.first_purchase_date, 'last_purchase_date',
+                        calc.last_purchase_date,
                     'previous_purchase_date', calc.previous_purchase_date,
                     'repeat_margin_avg', calc.repeat_margin_avg),
                 'cost_sources', jsonb_build_object(
@@ -694,7 +787,8 @@ class CrmValueScore(models.Model):
                 'abc', jsonb_build_object(
                     'basis', %(basis)s::varchar, 'value', calc.basis, 'rank', calc.abc_rank,
                     'ranked_customers', co.basis_customers, 'company_total', co.basis_total,
-                    'share_before', ROUND(calc.share_before, 4), 'cumulative_share', ROUND(calc.cumulative_share, 4),
+                    'share_before', ROUND(calc.share_before, 4), 'cumulative_share',
+                        ROUND(calc.cumulative_share, 4),
                     'threshold_a', %(a_share)s::numeric, 'threshold_b', %(b_share)s::numeric,
                     'class', calc.abc_class, 'rule', calc.abc_rule),
                 'rfm', jsonb_build_object(
@@ -710,24 +804,30 @@ class CrmValueScore(models.Model):
                 'development', jsonb_build_object(
                     'formula', 'sum(w_m * clamp(100 + 50 * (g_m - G_m), 0, 200)) / sum(w_m); '
                                'g = (current - previous) / ((|current| + |previous|) / 2), 0 when both are 0',
-                    'weights', jsonb_build_object('revenue', %(w_revenue)s::numeric, 'margin', %(w_margin)s::numeric,
+                    'weights', jsonb_build_object('revenue', %(w_revenue)s::numeric, 'margin',
+                        %(w_margin)s::numeric,
                                                   'purchases', %(w_purchases)s::numeric,
                                                   'categories', %(w_categories)s::numeric),
                     'metrics', jsonb_build_object(
-                        'revenue', jsonb_build_object('current', calc.revenue_period, 'previous', calc.revenue_previous,
+                        'revenue', jsonb_build_object('current', calc.revenue_period, 'previous',
+                            calc.revenue_previous,
                             'company_current', co.revenue_period, 'company_previous', co.revenue_previous,
                             'growth', ROUND(calc.growth_revenue, 4), 'index', ROUND(calc.index_revenue, 2)),
-                        'margin', jsonb_build_object('current', calc.margin_period, 'previous', calc.margin_previous,
+                        'margin', jsonb_build_object('current', calc.margin_period, 'previous',
+                            calc.margin_previous,
                             'company_current', co.margin_period, 'company_previous', co.margin_previous,
                             'growth', ROUND(calc.growth_margin, 4), 'index', ROUND(calc.index_margin, 2)),
                         'purchases', jsonb_build_object('current', calc.purchase_count,
                             'previous', calc.purchases_previous,
                             'company_current', co.purchases_period, 'company_previous', co.purchases_previous,
-                            'growth', ROUND(calc.growth_purchases, 4), 'index', ROUND(calc.index_purchases, 2)),
+                            'growth', ROUND(calc.growth_purchases, 4), 'index', ROUND(calc.index_purchases,
+                                2)),
                         'categories', jsonb_build_object('current', calc.categories_period,
                             'previous', calc.categories_previous,
-                            'company_current', co.categories_period, 'company_previous', co.categories_previous,
-                            'growth', ROUND(calc.growth_categories, 4), 'index', ROUND(calc.index_categories, 2))),
+                            'company_current', co.categories_period, 'company_previous',
+                                co.categories_previous,
+                            'growth', ROUND(calc.growth_categories, 4), 'index',
+                                ROUND(calc.index_categories, 2))),
                     'index', calc.development_index),
                 'churn', jsonb_build_object(
                     'days_since_last_purchase', calc.recency_days,
@@ -738,13 +838,15 @@ class CrmValueScore(models.Model):
                     'ratio', calc.churn_ratio,
                     'previous_gap_days', calc.last_purchase_date - calc.previous_purchase_date,
                     'previous_gap_ratio', calc.gap_ratio,
-                    'thresholds', jsonb_build_object('at_risk', %(at_risk)s::numeric, 'dormant', %(dormant)s::numeric,
+                    'thresholds', jsonb_build_object('at_risk', %(at_risk)s::numeric, 'dormant',
+                        %(dormant)s::numeric,
                                                      'lost', %(lost)s::numeric),
                     'state', calc.churn_state, 'rule', calc.churn_rule),
                 'service_tier', jsonb_build_object(
                     'abc_class', calc.abc_class, 'development_index', calc.development_index,
                     'rule_id', calc.service_rule_id, 'tier', calc.service_tier,
-                    'rule', CASE WHEN calc.service_rule_id IS NULL THEN 'no_matching_rule' ELSE 'matrix_row' END),
+                    'rule', CASE WHEN calc.service_rule_id IS NULL THEN 'no_matching_rule'
+                        ELSE 'matrix_row' END),
                 'benefit', jsonb_build_object(
                     'index', calc.benefit_index,
                     'components', COALESCE(calc.benefit_components, '{}'::jsonb),
@@ -752,16 +854,20 @@ class CrmValueScore(models.Model):
                                  ELSE 'weighted_mean_of_components' END))
               FROM crm_value_calc_company co
             """,
-            basis=company.crm_value_abc_basis or "margin",
-            a_share=company.crm_value_abc_a_share, b_share=company.crm_value_abc_b_share,
-            w_revenue=weights["revenue"], w_margin=weights["margin"], w_purchases=weights["purchases"],
-            w_categories=weights["categories"],
-            lost=company.crm_value_churn_lost_ratio,
-            dormant=company.crm_value_churn_dormant_ratio,
-            at_risk=company.crm_value_churn_at_risk_ratio,
-            fallback=FALLBACK_INTERVAL_DAYS,
-            **windows,
-        ))
+                basis=company.crm_value_abc_basis or "margin",
+                a_share=company.crm_value_abc_a_share,
+                b_share=company.crm_value_abc_b_share,
+                w_revenue=weights["revenue"],
+                w_margin=weights["margin"],
+                w_purchases=weights["purchases"],
+                w_categories=weights["categories"],
+                lost=company.crm_value_churn_lost_ratio,
+                dormant=company.crm_value_churn_dormant_ratio,
+                at_risk=company.crm_value_churn_at_risk_ratio,
+                fallback=FALLBACK_INTERVAL_DAYS,
+                **windows,
+            )
+        )
 
     def _crm_value_store(self, company, as_of):
         """Upsert ``crm_value_calc`` into crm_value_score (rows whose values did not change are
@@ -769,13 +875,15 @@ class CrmValueScore(models.Model):
         columns = SQL(", ").join(SQL.identifier(column) for column in SCORE_COLUMNS)
         values = SQL(", ").join(self._crm_value_calc_expression(column) for column in SCORE_COLUMNS)
         updates = SQL(", ").join(
-            SQL("%s = EXCLUDED.%s", SQL.identifier(column), SQL.identifier(column)) for column in SCORE_COLUMNS
+            SQL("%s = EXCLUDED.%s", SQL.identifier(column), SQL.identifier(column))
+            for column in SCORE_COLUMNS
         )
         compared = [column for column in SCORE_COLUMNS if column not in ("as_of_date",)]
         old = SQL(", ").join(SQL("crm_value_score.%s", SQL.identifier(column)) for column in compared)
         new = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(column)) for column in compared)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             INSERT INTO crm_value_score (partner_id, company_id, %(columns)s, computed_at,
                                          create_uid, create_date, write_uid, write_date)
             SELECT calc.partner_id, %(company)s, %(values)s, NOW() AT TIME ZONE 'UTC',
@@ -786,9 +894,15 @@ class CrmValueScore(models.Model):
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
              WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
             """,
-            columns=columns, values=values, updates=updates, old=old, new=new,
-            company=company.id, uid=self.env.uid,
-        ))
+                columns=columns,
+                values=values,
+                updates=updates,
+                old=old,
+                new=new,
+                company=company.id,
+                uid=self.env.uid,
+            )
+        )
         self.env["crm.value.score"].invalidate_model()
         self._crm_value_after_store(company, as_of)
 

@@ -37,7 +37,9 @@ class ResCompany(models.Model):
     crm_value_dev_weight_revenue = fields.Float(string="Development Weight: Revenue", default=40.0)
     crm_value_dev_weight_margin = fields.Float(string="Development Weight: Margin", default=30.0)
     crm_value_dev_weight_purchases = fields.Float(string="Development Weight: Purchases", default=20.0)
-    crm_value_dev_weight_categories = fields.Float(string="Development Weight: Product Categories", default=10.0)
+    crm_value_dev_weight_categories = fields.Float(
+        string="Development Weight: Product Categories", default=10.0
+    )
     crm_value_churn_at_risk_ratio = fields.Float(
         string="At Risk From (x Interval)",
         default=1.5,
@@ -56,7 +58,9 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         # the purchase days kept since the last run may not cover a longer window: read them all again
-        if {"crm_value_period_months", "crm_value_history_months"} & set(vals) and "crm_value_last_run" not in vals:
+        if {"crm_value_period_months", "crm_value_history_months"} & set(
+            vals
+        ) and "crm_value_last_run" not in vals:
             vals = dict(vals, crm_value_last_run=False)
         return super().write(vals)
 
@@ -78,7 +82,8 @@ class ResCompany(models.Model):
             if not company.crm_value_period_months <= company.crm_value_history_months <= 240:
                 raise ValidationError(
                     self.env._(
-                        "The history window of %(company)s must be between its value period (%(period)s months) "
+                        "The history window of %(company)s must be between its value period "
+                        "(%(period)s months) "
                         "and 240 months, not %(months)s.",
                         company=company.name,
                         period=company.crm_value_period_months,
@@ -101,28 +106,36 @@ class ResCompany(models.Model):
                 )
 
     @api.constrains(
-        "crm_value_dev_weight_revenue", "crm_value_dev_weight_margin",
-        "crm_value_dev_weight_purchases", "crm_value_dev_weight_categories",
+        "crm_value_dev_weight_revenue",
+        "crm_value_dev_weight_margin",
+        "crm_value_dev_weight_purchases",
+        "crm_value_dev_weight_categories",
     )
     def _check_crm_value_dev_weights(self):
         for company in self:
             weights = [
-                company.crm_value_dev_weight_revenue, company.crm_value_dev_weight_margin,
-                company.crm_value_dev_weight_purchases, company.crm_value_dev_weight_categories,
+                company.crm_value_dev_weight_revenue,
+                company.crm_value_dev_weight_margin,
+                company.crm_value_dev_weight_purchases,
+                company.crm_value_dev_weight_categories,
             ]
             if min(weights) < 0 or not sum(weights):
                 raise ValidationError(
                     self.env._(
-                        "The development index weights of %(company)s must be zero or more, and not all zero.",
+                        "The development index weights of %(company)s must be zero or more, "
+                        "and not all zero.",
                         company=company.name,
                     )
                 )
 
-    @api.constrains("crm_value_churn_at_risk_ratio", "crm_value_churn_dormant_ratio", "crm_value_churn_lost_ratio")
+    @api.constrains(
+        "crm_value_churn_at_risk_ratio", "crm_value_churn_dormant_ratio", "crm_value_churn_lost_ratio"
+    )
     def _check_crm_value_churn_ratios(self):
         for company in self:
             if not (
-                0 < company.crm_value_churn_at_risk_ratio
+                0
+                < company.crm_value_churn_at_risk_ratio
                 <= company.crm_value_churn_dormant_ratio
                 <= company.crm_value_churn_lost_ratio
             ):

@@ -50,8 +50,12 @@ class CrmValueEngineCase(CrmSuiteCase):
         cls.categ_x = categ.create({"name": "Category X"})
         cls.categ_y = categ.create({"name": "Category Y"})
         product = env["product.product"]
-        cls.p1 = product.create({"name": "P1", "categ_id": cls.categ_x.id, "type": "consu", "taxes_id": False})
-        cls.p2 = product.create({"name": "P2", "categ_id": cls.categ_y.id, "type": "consu", "taxes_id": False})
+        cls.p1 = product.create(
+            {"name": "P1", "categ_id": cls.categ_x.id, "type": "consu", "taxes_id": False}
+        )
+        cls.p2 = product.create(
+            {"name": "P2", "categ_id": cls.categ_y.id, "type": "consu", "taxes_id": False}
+        )
         cls.p1.with_company(cls.company1).standard_price = 40.0
         cls.p2.with_company(cls.company1).standard_price = 10.0
         cls.p1.with_company(cls.company2).standard_price = 20.0
@@ -100,8 +104,18 @@ class CrmValueEngineCase(CrmSuiteCase):
         return company
 
     @classmethod
-    def _invoice(cls, company, partner, day, lines, move_type="out_invoice", reversed_entry=None, currency=None,
-                 cogs=None, sale_lines=None):
+    def _invoice(
+        cls,
+        company,
+        partner,
+        day,
+        lines,
+        move_type="out_invoice",
+        reversed_entry=None,
+        currency=None,
+        cogs=None,
+        sale_lines=None,
+    ):
         env = cls.env(context=dict(cls.env.context, allowed_company_ids=[company.id]))
         move = env["account.move"].create(
             {
@@ -140,12 +154,22 @@ class CrmValueEngineCase(CrmSuiteCase):
         interim = accounts.search(
             [("company_ids", "in", move.company_id.id), ("account_type", "=", "asset_current")], limit=1
         )
-        common = {"move_id": move.id, "display_type": "cogs", "product_id": product.id, "quantity": quantity,
-                  "partner_id": move.commercial_partner_id.id, "name": product.name}
+        common = {
+            "move_id": move.id,
+            "display_type": "cogs",
+            "product_id": product.id,
+            "quantity": quantity,
+            "partner_id": move.commercial_partner_id.id,
+            "name": product.name,
+        }
         cls.env["account.move.line"].with_company(move.company_id).create(
             [
-                dict(common, account_id=interim.id, balance=-amount, amount_currency=-amount, price_unit=amount),
-                dict(common, account_id=expense.id, balance=amount, amount_currency=amount, price_unit=-amount),
+                dict(
+                    common, account_id=interim.id, balance=-amount, amount_currency=-amount, price_unit=amount
+                ),
+                dict(
+                    common, account_id=expense.id, balance=amount, amount_currency=amount, price_unit=-amount
+                ),
             ]
         )
 
@@ -160,14 +184,28 @@ class CrmValueEngineCase(CrmSuiteCase):
                 "partner_id": cls.partners["gamma"].id,
                 "company_id": company.id,
                 "pricelist_id": pricelist.id,
-                "order_line": [Command.create({"product_id": cls.p2.id, "product_uom_qty": 10, "price_unit": 100,
-                                               "tax_id": [Command.clear()]})],
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.p2.id,
+                            "product_uom_qty": 10,
+                            "price_unit": 100,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ],
             }
         )
         order.order_line.purchase_price = 30.0
         cls.gamma_order = order
-        return cls._invoice(company, cls.partners["gamma"], "2026-04-15", [(cls.p2, 10, 100)], currency=cls.eur,
-                            sale_lines=order.order_line)
+        return cls._invoice(
+            company,
+            cls.partners["gamma"],
+            "2026-04-15",
+            [(cls.p2, 10, 100)],
+            currency=cls.eur,
+            sale_lines=order.order_line,
+        )
 
     def _scores(self, company, env=None):
         env = env or self.env

@@ -37,7 +37,9 @@ class TestCrmValueEngine(CrmValueEngineCase):
         score_model = self.env["crm.value.score"]
         score_model._crm_value_flush_sources()
         self.env.cr.execute(
-            score_model._crm_value_purchase_days_sql(self.company1, None, None, partner_ids=[self.partners["alpha"].id])
+            score_model._crm_value_purchase_days_sql(
+                self.company1, None, None, partner_ids=[self.partners["alpha"].id]
+            )
         )
         rows = {row["day"]: row for row in self.env.cr.dictfetchall()}
         self.assertEqual(sorted(rows), [date(2025, 3, 1), date(2026, 3, 1), date(2026, 5, 1)])
@@ -59,7 +61,9 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertEqual(alpha.last_purchase_date, date(2026, 5, 1))
         self.assertEqual(alpha.repeat_margin_avg, 440.0)  # (480 + 400) / 2
         self.assertEqual(alpha.as_of_date, date(2026, 6, 30))
-        self.assertEqual(alpha.inputs["cost_sources"]["lines_standard"], 4)  # 3 invoice lines, 1 credit note line
+        self.assertEqual(
+            alpha.inputs["cost_sources"]["lines_standard"], 4
+        )  # 3 invoice lines, 1 credit note line
 
     def test_foreign_currency_invoice_at_booked_rate_costed_from_sale_line(self):
         gamma = self.score("gamma")
@@ -94,8 +98,12 @@ class TestCrmValueEngine(CrmValueEngineCase):
     def test_abc_classes_and_the_customer_crossing_80_percent(self):
         # positive period margins: Alpha 880, Gamma 350, Beta 300, Epsilon 90, Zeta 80, Eta 80 = 1,780
         expected = {
-            "alpha": ("A", 49.4382), "gamma": ("A", 69.1011), "beta": ("A", 85.9551),
-            "epsilon": ("B", 91.0112), "zeta": ("B", 95.5056), "eta": ("C", 100.0),
+            "alpha": ("A", 49.4382),
+            "gamma": ("A", 69.1011),
+            "beta": ("A", 85.9551),
+            "epsilon": ("B", 91.0112),
+            "zeta": ("B", 95.5056),
+            "eta": ("C", 100.0),
         }
         for name, (abc_class, share) in expected.items():
             score = self.score(name)
@@ -137,9 +145,14 @@ class TestCrmValueEngine(CrmValueEngineCase):
     # ------------------------------------------------------------------
     def test_rfm_quintiles_ties_share_a_score(self):
         expected = {  # (R, F, M, segment)
-            "alpha": (2, 5, 5, "Can't Lose"), "beta": (3, 1, 4, "Potential"), "gamma": (2, 1, 4, "Hibernating"),
-            "delta": (1, 1, 1, "Lost"), "epsilon": (5, 1, 3, "New"), "zeta": (3, 1, 2, "Potential"),
-            "eta": (3, 1, 2, "Potential"), "theta": (1, 1, 1, "Lost"),
+            "alpha": (2, 5, 5, "Can't Lose"),
+            "beta": (3, 1, 4, "Potential"),
+            "gamma": (2, 1, 4, "Hibernating"),
+            "delta": (1, 1, 1, "Lost"),
+            "epsilon": (5, 1, 3, "New"),
+            "zeta": (3, 1, 2, "Potential"),
+            "eta": (3, 1, 2, "Potential"),
+            "theta": (1, 1, 1, "Lost"),
         }
         for name, (recency, frequency, monetary, segment) in expected.items():
             score = self.score(name)
@@ -176,16 +189,20 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertAlmostEqual(metrics["purchases"]["index"], 55.56, places=2)
         self.assertEqual(metrics["categories"]["index"], 100.0)
         self.assertEqual(metrics["revenue"]["company_current"], 2630.0)
-        self.assertEqual(alpha.inputs["development"]["weights"],
-                         {"revenue": 40.0, "margin": 30.0, "purchases": 20.0, "categories": 10.0})
+        self.assertEqual(
+            alpha.inputs["development"]["weights"],
+            {"revenue": 40.0, "margin": 30.0, "purchases": 20.0, "categories": 10.0},
+        )
         self.assertEqual(self.score("beta").development_index, 132.6)
         self.assertEqual(self.score("delta").development_index, 93.9)  # margin index clamped at 0
         self.assertEqual(self.score("theta").development_index, 32.6)
 
     def test_churn_states(self):
         expected = {  # (state, expected interval, ratio)
-            "alpha": ("active", 213.0, 0.282), "beta": ("new", 277.0, 0.105),
-            "epsilon": ("reactivated", 341.0, 0.029), "theta": ("lost", 277.0, 3.238),
+            "alpha": ("active", 213.0, 0.282),
+            "beta": ("new", 277.0, 0.105),
+            "epsilon": ("reactivated", 341.0, 0.029),
+            "theta": ("lost", 277.0, 3.238),
         }
         for name, (state, interval, ratio) in expected.items():
             score = self.score(name)
@@ -208,7 +225,8 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertEqual(self.score("eta").service_tier, "tiered")
         self.assertEqual(self.score("delta").service_tier, "tiered")
         self.assertEqual(
-            self.score("alpha").inputs["service_tier"]["rule_id"], self.env.ref("crm_value.service_tier_rule_a").id
+            self.score("alpha").inputs["service_tier"]["rule_id"],
+            self.env.ref("crm_value.service_tier_rule_a").id,
         )
 
     def test_explanation_in_words_escaped(self):
@@ -226,21 +244,30 @@ class TestCrmValueEngine(CrmValueEngineCase):
     # ------------------------------------------------------------------
     def test_incremental_run_reads_only_changed_partners_and_reranks_everyone(self):
         days = self.env["crm.value.purchase.day"]
-        alpha_days = days.search([("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)])
+        alpha_days = days.search(
+            [("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)]
+        )
         self.assertEqual(len(alpha_days), 3)
         # the invoices so far were written long before the last run
         self.env.cr.execute(SQL("UPDATE account_move SET write_date = write_date - interval '1 day'"))
         self.env.cr.execute(
-            SQL("UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
-                "WHERE id = %s", self.company1.id)
+            SQL(
+                "UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
+                "WHERE id = %s",
+                self.company1.id,
+            )
         )
         self.company1.invalidate_recordset(["crm_value_last_run"])
         self._invoice(self.company1, self.partners["zeta"], "2026-06-25", [(self.p2, 1, 100)])
         score_model = self.env["crm.value.score"]
-        self.assertEqual(score_model._crm_value_changed_partner_ids(self.company1), [self.partners["zeta"].id])
+        self.assertEqual(
+            score_model._crm_value_changed_partner_ids(self.company1), [self.partners["zeta"].id]
+        )
         with freeze_time(NOW):
             score_model.with_user(self.sales_manager)._recompute()
-        alpha_after = days.search([("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)])
+        alpha_after = days.search(
+            [("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)]
+        )
         self.assertEqual(alpha_after, alpha_days)  # not rewritten
         scores = self._scores_of(self.company1)
         zeta = scores[self.partners["zeta"]]
@@ -251,7 +278,9 @@ class TestCrmValueEngine(CrmValueEngineCase):
 
     def test_unchanged_scores_are_not_rewritten(self):
         alpha = self.score("alpha")
-        self.env.cr.execute(SQL("UPDATE crm_value_score SET write_date = '2000-01-01' WHERE id = %s", alpha.id))
+        self.env.cr.execute(
+            SQL("UPDATE crm_value_score SET write_date = '2000-01-01' WHERE id = %s", alpha.id)
+        )
         with freeze_time(NOW):
             self.env["crm.value.score"]._recompute(companies=self.company1, full=True)
         self.env.cr.execute(SQL("SELECT write_date FROM crm_value_score WHERE id = %s", alpha.id))
@@ -260,8 +289,11 @@ class TestCrmValueEngine(CrmValueEngineCase):
     def test_cancelled_invoice_leaves_the_scores(self):
         self.env.cr.execute(SQL("UPDATE account_move SET write_date = write_date - interval '1 day'"))
         self.env.cr.execute(
-            SQL("UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
-                "WHERE id = %s", self.company1.id)
+            SQL(
+                "UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
+                "WHERE id = %s",
+                self.company1.id,
+            )
         )
         self.company1.invalidate_recordset(["crm_value_last_run"])
         refund = self.alpha_refund
@@ -271,7 +303,9 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertEqual(self._scores_of(self.company1)[self.partners["alpha"]].revenue_period, 1500.0)
 
     def test_cron_recomputes_every_company(self):
-        self.env["crm.value.score"].search([("company_id", "in", (self.company1 | self.company2).ids)]).unlink()
+        self.env["crm.value.score"].search(
+            [("company_id", "in", (self.company1 | self.company2).ids)]
+        ).unlink()
         with freeze_time(NOW):
             self.env.ref("crm_value.crm_value_score_cron_recompute").method_direct_trigger()
         self.assertEqual(len(self._scores_of(self.company1)), 8)
@@ -287,11 +321,15 @@ class TestCrmValueEngine(CrmValueEngineCase):
     # access
     # ------------------------------------------------------------------
     def test_salesperson_sees_own_customers_scores_only(self):
-        scores = self.env["crm.value.score"].with_user(self.salesperson).with_context(
-            allowed_company_ids=self.company1.ids
+        scores = (
+            self.env["crm.value.score"]
+            .with_user(self.salesperson)
+            .with_context(allowed_company_ids=self.company1.ids)
         )
-        self.assertEqual(scores.search([("company_id", "in", (self.company1 | self.company2).ids)]).partner_id,
-                         self.partners["alpha"])
+        self.assertEqual(
+            scores.search([("company_id", "in", (self.company1 | self.company2).ids)]).partner_id,
+            self.partners["alpha"],
+        )
         with self.assertRaises(AccessError):
             scores.browse(self.score("beta").id).read(["margin_period"])
 
@@ -299,7 +337,9 @@ class TestCrmValueEngine(CrmValueEngineCase):
         companies = self.company1 | self.company2
         manager = self.env["crm.value.score"].with_user(self.sales_manager)
         self.assertEqual(
-            manager.with_context(allowed_company_ids=companies.ids).search_count([("company_id", "in", companies.ids)]),
+            manager.with_context(allowed_company_ids=companies.ids).search_count(
+                [("company_id", "in", companies.ids)]
+            ),
             9,
         )
         self.assertEqual(
@@ -309,14 +349,18 @@ class TestCrmValueEngine(CrmValueEngineCase):
             8,
         )
         # Alpha's owner works in company 1 only: Alpha's score of company 2 stays hidden
-        salesperson = self.env["crm.value.score"].with_user(self.salesperson).with_context(
-            allowed_company_ids=self.company1.ids
+        salesperson = (
+            self.env["crm.value.score"]
+            .with_user(self.salesperson)
+            .with_context(allowed_company_ids=self.company1.ids)
         )
         self.assertFalse(salesperson.search([("company_id", "=", self.company2.id)]))
 
     def test_salesperson_cannot_recompute_or_write_scores(self):
-        scores = self.env["crm.value.score"].with_user(self.salesperson).with_context(
-            allowed_company_ids=self.company1.ids
+        scores = (
+            self.env["crm.value.score"]
+            .with_user(self.salesperson)
+            .with_context(allowed_company_ids=self.company1.ids)
         )
         with self.assertRaisesRegex(AccessError, "Only Customer Value managers"):
             scores._recompute()
