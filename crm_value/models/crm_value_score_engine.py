@@ -351,14 +351,18 @@ class CrmValueScore(models.Model):
         )
         self.env["crm.value.purchase.day"].invalidate_model()
 
-    def _crm_value_compute(self, company, as_of, partner_ids=None):
+    def _crm_value_compute(self, company, as_of, partner_ids=None, refresh=True):
         """Fill the temporary table ``crm_value_calc`` with every score column of every customer
         of ``company`` as of ``as_of``, in a constant number of statements.
 
         ``partner_ids``: None re-reads all the company's invoice lines; a collection re-reads
-        only these commercial partners' lines; everyone is aggregated and ranked again."""
+        only these commercial partners' lines; everyone is aggregated and ranked again.
+        ``refresh=False`` reads the purchase days as kept (``crm.value.purchase.day``) without
+        touching the invoice lines: for a series of past dates (snapshots), refresh once with
+        ``_crm_value_refresh_days`` for the oldest window, then compute each date."""
         windows = self._crm_value_windows(company, as_of)
-        self._crm_value_refresh_days(company, windows, partner_ids=partner_ids)
+        if refresh:
+            self._crm_value_refresh_days(company, windows, partner_ids=partner_ids)
         self.env["crm.value.score"].flush_model()
         params = dict(windows, company=company.id, currency=company.currency_id.id)
         cr = self.env.cr
