@@ -11,7 +11,16 @@
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_value_screens_security.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_value_score_views.xml",
+        "views/res_partner_views.xml",
+        "report/crm_value_churn_report_views.xml",
         "views/crm_value_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_value/static/tests/tours/*.js",
+        ],
+    },
 }
