@@ -179,9 +179,9 @@ class ResPartner(models.Model):
         current = [("company_id", "=", self.env.company.id)]
         if operator in ("=", "!=") and not value:
             scores = self.env["crm.value.score"]._search(current)
-            return [("commercial_partner_id", "not in" if operator == "=" else "in", scores.select("partner_id"))]
+            return [("commercial_partner_id", "not in" if operator == "=" else "in", scores.subselect("partner_id"))]
         scores = self.env["crm.value.score"]._search(current + [("id", operator, value)])
-        return [("commercial_partner_id", "in", scores.select("partner_id"))]
+        return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
 
     @api.depends_context("company", "lang")
     @api.depends("commercial_partner_id")
