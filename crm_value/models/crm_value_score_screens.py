@@ -34,7 +34,9 @@ class CrmValueScore(models.Model):
     development_band = fields.Selection(DEVELOPMENT_BANDS, readonly=True, index=True)
     benefit_band = fields.Selection(BENEFIT_BANDS, readonly=True, index=True)
     pareto_percentile = fields.Integer(
-        string="Top % of Customers", readonly=True, aggregator="max",
+        string="Top % of Customers",
+        readonly=True,
+        aggregator="max",
         help="Where the customer stands in the company's ranking (by cumulative share): 1 for the "
         "first hundredth of the customers, 100 for the last. The x axis of the Pareto curve.",
     )
@@ -52,8 +54,14 @@ class CrmValueScore(models.Model):
         """One UPDATE of the map bands and Pareto percentiles of ``company``'s scores, only where
         one of them changes."""
         self.flush_model(
-            ["development_index", "benefit_index", "cumulative_share", "development_band", "benefit_band",
-             "pareto_percentile"]
+            [
+                "development_index",
+                "benefit_index",
+                "cumulative_share",
+                "development_band",
+                "benefit_band",
+                "pareto_percentile",
+            ]
         )
         dev_low, dev_high = DEVELOPMENT_BAND_BOUNDS
         ben_low, ben_high = BENEFIT_BAND_BOUNDS
@@ -112,13 +120,21 @@ class CrmValueScore(models.Model):
             value = SQL("src.%s", SQL.identifier(source))
             assignments.append(
                 SQL(
-                    "%(col)s = CASE WHEN %(value)s IS NULL THEN partner.%(col)s - %(key)s::text "
-                    "ELSE COALESCE(partner.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s::text, %(value)s) END",
-                    col=col, value=value, key=key,
+                    "%(col)s = CASE WHEN %(value)s IS NULL THEN partner.%(col)s - %(key)s::text"
+                    " ELSE COALESCE(partner.%(col)s, '{}'::jsonb)"
+                    " || jsonb_build_object(%(key)s::text, %(value)s) END",
+                    col=col,
+                    value=value,
+                    key=key,
                 )
             )
             differs.append(
-                SQL("(partner.%(col)s -> %(key)s::text) IS DISTINCT FROM to_jsonb(%(value)s)", col=col, key=key, value=value)
+                SQL(
+                    "(partner.%(col)s -> %(key)s::text) IS DISTINCT FROM to_jsonb(%(value)s)",
+                    col=col,
+                    key=key,
+                    value=value,
+                )
             )
             any_key.append(SQL("candidate.%s ? %s::text", col, key))
         self.env.cr.execute(

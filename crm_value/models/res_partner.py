@@ -44,30 +44,47 @@ class ResPartner(models.Model):
     # the user's current company. Written only by crm.value.score._crm_value_sync_partners(), on
     # the commercial partner (contacts roll up to it, as the scores do).
     crm_value_abc_class = fields.Selection(
-        ABC_CLASSES, string="Value Class", company_dependent=True, readonly=True,
+        ABC_CLASSES,
+        string="Value Class",
+        company_dependent=True,
+        readonly=True,
         groups="crm_value.group_crm_value_user",
     )
     crm_value_churn_state = fields.Selection(
-        CHURN_STATES, string="Churn State", company_dependent=True, readonly=True,
+        CHURN_STATES,
+        string="Churn State",
+        company_dependent=True,
+        readonly=True,
         groups="crm_value.group_crm_value_user",
     )
     crm_value_rfm_segment_id = fields.Many2one(
-        "crm.value.rfm.segment", string="RFM Segment", company_dependent=True, readonly=True,
+        "crm.value.rfm.segment",
+        string="RFM Segment",
+        company_dependent=True,
+        readonly=True,
         groups="crm_value.group_crm_value_user",
     )
     crm_value_development_index = fields.Float(
-        string="Development Index", company_dependent=True, readonly=True, digits=(16, 1),
+        string="Development Index",
+        company_dependent=True,
+        readonly=True,
+        digits=(16, 1),
         groups="crm_value.group_crm_value_user",
         help="100: growing in step with the company; above: faster; below: slower.",
     )
     crm_value_benefit_index = fields.Float(
-        string="Benefit Index", company_dependent=True, readonly=True, digits=(16, 1),
+        string="Benefit Index",
+        company_dependent=True,
+        readonly=True,
+        digits=(16, 1),
         groups="crm_value.group_crm_value_user",
         help="0-100: the value our products and service create for the customer.",
     )
     # the Value tab of the form
     crm_value_score_id = fields.Many2one(
-        "crm.value.score", string="Value Score", compute="_compute_crm_value_score_id",
+        "crm.value.score",
+        string="Value Score",
+        compute="_compute_crm_value_score_id",
         search="_search_crm_value_score_id",
         groups="crm_value.group_crm_value_user",
         help="The current company's score of the commercial partner.",
@@ -76,33 +93,43 @@ class ResPartner(models.Model):
         string="Value Scores", compute="_compute_crm_value_score_id", groups="crm_value.group_crm_value_user"
     )
     crm_value_trend_svg = fields.Html(
-        string="Revenue Trend", compute="_compute_crm_value_trend_svg", sanitize=False,
+        string="Revenue Trend",
+        compute="_compute_crm_value_trend_svg",
+        sanitize=False,
         groups="crm_value.group_crm_value_user",
         help="Revenue of the value period at each of the last 12 month-end snapshots.",
     )
     crm_value_score_currency_id = fields.Many2one(
-        related="crm_value_score_id.currency_id", string="Value Currency", groups="crm_value.group_crm_value_user"
+        related="crm_value_score_id.currency_id",
+        string="Value Currency",
+        groups="crm_value.group_crm_value_user",
     )
     crm_value_score_abc_class = fields.Selection(
-        related="crm_value_score_id.abc_class", string="Value Class (Score)", groups="crm_value.group_crm_value_user"
+        related="crm_value_score_id.abc_class",
+        string="Value Class (Score)",
+        groups="crm_value.group_crm_value_user",
     )
     crm_value_score_cumulative_share = fields.Float(
         related="crm_value_score_id.cumulative_share", groups="crm_value.group_crm_value_user"
     )
     crm_value_score_revenue_period = fields.Monetary(
-        related="crm_value_score_id.revenue_period", currency_field="crm_value_score_currency_id",
+        related="crm_value_score_id.revenue_period",
+        currency_field="crm_value_score_currency_id",
         groups="crm_value.group_crm_value_user",
     )
     crm_value_score_margin_period = fields.Monetary(
-        related="crm_value_score_id.margin_period", currency_field="crm_value_score_currency_id",
+        related="crm_value_score_id.margin_period",
+        currency_field="crm_value_score_currency_id",
         groups="crm_value.group_crm_value_user",
     )
     crm_value_score_revenue_total = fields.Monetary(
-        related="crm_value_score_id.revenue_total", currency_field="crm_value_score_currency_id",
+        related="crm_value_score_id.revenue_total",
+        currency_field="crm_value_score_currency_id",
         groups="crm_value.group_crm_value_user",
     )
     crm_value_score_margin_total = fields.Monetary(
-        related="crm_value_score_id.margin_total", currency_field="crm_value_score_currency_id",
+        related="crm_value_score_id.margin_total",
+        currency_field="crm_value_score_currency_id",
         groups="crm_value.group_crm_value_user",
     )
     crm_value_score_purchase_count = fields.Integer(
@@ -124,16 +151,24 @@ class ResPartner(models.Model):
         related="crm_value_score_id.rfm_monetary", groups="crm_value.group_crm_value_user"
     )
     crm_value_score_rfm_segment = fields.Many2one(
-        related="crm_value_score_id.rfm_segment", string="RFM Segment (Score)", groups="crm_value.group_crm_value_user"
+        related="crm_value_score_id.rfm_segment",
+        string="RFM Segment (Score)",
+        groups="crm_value.group_crm_value_user",
     )
     crm_value_score_development_index = fields.Float(
-        related="crm_value_score_id.development_index", string="Development Index (Score)", groups="crm_value.group_crm_value_user"
+        related="crm_value_score_id.development_index",
+        string="Development Index (Score)",
+        groups="crm_value.group_crm_value_user",
     )
     crm_value_score_benefit_index = fields.Float(
-        related="crm_value_score_id.benefit_index", string="Benefit Index (Score)", groups="crm_value.group_crm_value_user"
+        related="crm_value_score_id.benefit_index",
+        string="Benefit Index (Score)",
+        groups="crm_value.group_crm_value_user",
     )
     crm_value_score_churn_state = fields.Selection(
-        related="crm_value_score_id.churn_state", string="Churn State (Score)", groups="crm_value.group_crm_value_user"
+        related="crm_value_score_id.churn_state",
+        string="Churn State (Score)",
+        groups="crm_value.group_crm_value_user",
     )
     crm_value_score_expected_interval_days = fields.Float(
         related="crm_value_score_id.expected_interval_days", groups="crm_value.group_crm_value_user"
@@ -145,7 +180,8 @@ class ResPartner(models.Model):
         related="crm_value_score_id.expected_purchases", groups="crm_value.group_crm_value_user"
     )
     crm_value_score_clv = fields.Monetary(
-        related="crm_value_score_id.clv", currency_field="crm_value_score_currency_id",
+        related="crm_value_score_id.clv",
+        currency_field="crm_value_score_currency_id",
         groups="crm_value.group_crm_value_user",
     )
     crm_value_score_service_tier = fields.Selection(
@@ -179,7 +215,13 @@ class ResPartner(models.Model):
         current = [("company_id", "=", self.env.company.id)]
         if operator in ("=", "!=") and not value:
             scores = self.env["crm.value.score"]._search(current)
-            return [("commercial_partner_id", "not in" if operator == "=" else "in", scores.subselect("partner_id"))]
+            return [
+                (
+                    "commercial_partner_id",
+                    "not in" if operator == "=" else "in",
+                    scores.subselect("partner_id"),
+                )
+            ]
         scores = self.env["crm.value.score"]._search(current + [("id", operator, value)])
         return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
 
@@ -264,7 +306,8 @@ class ResPartner(models.Model):
         }
 
     def _crm_value_sparkline_label(self, snapshot):
-        text = f"{format_date(self.env, snapshot.date)}: {format_amount(self.env, snapshot.revenue_period, snapshot.currency_id)}"
+        amount = format_amount(self.env, snapshot.revenue_period, snapshot.currency_id)
+        text = f"{format_date(self.env, snapshot.date)}: {amount}"
         if snapshot.abc_class:
             text += f" ({snapshot.abc_class})"
         return escape(text)

@@ -23,8 +23,8 @@ class CrmValueChurnReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     date = fields.Date(string="Lost at Month End", readonly=True)
     previous_date = fields.Date(string="Previous Month End", readonly=True)
-    lost_revenue = fields.Monetary(string="Lost Revenue", readonly=True)
-    lost_margin = fields.Monetary(string="Lost Margin", readonly=True)
+    lost_revenue = fields.Monetary(readonly=True)
+    lost_margin = fields.Monetary(readonly=True)
     previous_abc_class = fields.Selection(ABC_CLASSES, string="Value Class Before", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
 
@@ -53,7 +53,8 @@ class CrmValueChurnReport(models.Model):
                                    LAG(snapshot.margin_period) OVER w AS previous_margin,
                                    LAG(snapshot.abc_class) OVER w AS previous_abc_class
                               FROM crm_value_snapshot snapshot
-                            WINDOW w AS (PARTITION BY snapshot.company_id, snapshot.partner_id ORDER BY snapshot.date)
+                            WINDOW w AS (PARTITION BY snapshot.company_id, snapshot.partner_id
+                                         ORDER BY snapshot.date)
                            ) step
                       JOIN res_company company ON company.id = step.company_id
                       JOIN res_partner partner ON partner.id = step.partner_id

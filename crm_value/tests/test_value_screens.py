@@ -65,20 +65,24 @@ class ValueScreensCase(CrmSuiteCase):
     @classmethod
     def _score(cls, partner, company, **values):
         # engine bookkeeping, created directly (see the class docstring); sudo: test fixture
-        return cls.env["crm.value.score"].sudo().create(
-            {"partner_id": partner.id, "company_id": company.id, **values}
+        return (
+            cls.env["crm.value.score"]
+            .sudo()
+            .create({"partner_id": partner.id, "company_id": company.id, **values})
         )
 
     @classmethod
     def _snapshot(cls, partner, company, day, **values):
         # engine bookkeeping, created directly (see the class docstring); sudo: test fixture
-        return cls.env["crm.value.snapshot"].sudo().create(
-            {"partner_id": partner.id, "company_id": company.id, "date": day, **values}
+        return (
+            cls.env["crm.value.snapshot"]
+            .sudo()
+            .create({"partner_id": partner.id, "company_id": company.id, "date": day, **values})
         )
 
     def _raw(self, partner, column):
         self.env.flush_all()
-        self.env.cr.execute(f"SELECT {column} FROM res_partner WHERE id = %s", [partner.id])  # noqa: SQL
+        self.env.cr.execute(f"SELECT {column} FROM res_partner WHERE id = %s", [partner.id])  # noqa: S608
         return self.env.cr.fetchone()[0]
 
 
@@ -110,20 +114,37 @@ class TestValueScreensViews(ValueScreensCase):
         self.assertMenuOpens(self.salesperson, "crm_value.crm_value_menu")
 
     def test_value_tab_only_for_value_users(self):
-        arch = self.env["res.partner"].with_user(self.salesperson).get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.salesperson)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
         self.assertIn('name="crm_value"', arch)
         self.assertIn("Why this score?", arch)
         self.assertIn("crm_value_trend_svg", arch)
         employee = new_test_user(self.env, login="crm_value_plain_employee", groups="base.group_user")
-        arch = self.env["res.partner"].with_user(employee).get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = (
+            self.env["res.partner"].with_user(employee).get_views([(False, "form")])["views"]["form"]["arch"]
+        )
         self.assertNotIn('name="crm_value"', arch)
         self.assertNotIn("crm_value_abc_class", arch)
-        lists = self.env["res.partner"].with_user(self.salesperson).get_views(
-            [(self.env.ref("crm_lifecycle.res_partner_view_list_lifecycle").id, "list"), (False, "search"),
-             (self.env.ref("crm_lifecycle.res_partner_view_kanban_lifecycle").id, "kanban")]
-        )["views"]
-        for column in ("crm_value_abc_class", "crm_value_churn_state", "crm_value_development_index",
-                       "crm_value_benefit_index"):
+        lists = (
+            self.env["res.partner"]
+            .with_user(self.salesperson)
+            .get_views(
+                [
+                    (self.env.ref("crm_lifecycle.res_partner_view_list_lifecycle").id, "list"),
+                    (False, "search"),
+                    (self.env.ref("crm_lifecycle.res_partner_view_kanban_lifecycle").id, "kanban"),
+                ]
+            )["views"]
+        )
+        for column in (
+            "crm_value_abc_class",
+            "crm_value_churn_state",
+            "crm_value_development_index",
+            "crm_value_benefit_index",
+        ):
             self.assertIn(column, lists["list"]["arch"])
         self.assertIn('name="crm_value_class_a"', lists["search"]["arch"])
         self.assertIn('name="group_crm_value_class"', lists["search"]["arch"])
@@ -140,7 +161,9 @@ class TestValueScreensViews(ValueScreensCase):
         self.assertEqual(contact.crm_value_score_count, 2)
         self.assertFalse(self.beta.with_user(self.manager_ab).crm_value_score_id)
         partners = self.env["res.partner"].with_user(self.manager_ab).with_company(self.company_a)
-        self.assertEqual(partners.search([("crm_value_score_id", "=", score_a.id)]), self.alpha | self.alpha_contact)
+        self.assertEqual(
+            partners.search([("crm_value_score_id", "=", score_a.id)]), self.alpha | self.alpha_contact
+        )
         action = self.alpha_contact.with_user(self.manager_ab).action_crm_value_open_scores()
         self.assertEqual(action["res_model"], "crm.value.score")
         self.assertEqual(
@@ -153,8 +176,13 @@ class TestValueScreensPartnerSync(ValueScreensCase):
     def test_sync_writes_each_company_key_and_only_changed_rows(self):
         Score = self.env["crm.value.score"]
         score_alpha_a = self._score(
-            self.alpha, self.company_a, abc_class="A", churn_state="active", rfm_segment=self.segment.id,
-            development_index=120.5, benefit_index=55.0,
+            self.alpha,
+            self.company_a,
+            abc_class="A",
+            churn_state="active",
+            rfm_segment=self.segment.id,
+            development_index=120.5,
+            benefit_index=55.0,
         )
         self._score(self.alpha, self.company_b, abc_class="C", churn_state="lost", development_index=40.0)
         score_beta_a = self._score(self.beta, self.company_a, abc_class="B", churn_state="at_risk")
@@ -189,7 +217,9 @@ class TestValueScreensPartnerSync(ValueScreensCase):
 
     def test_filters_and_group_bys_on_the_company_dependent_fields(self):
         Score = self.env["crm.value.score"]
-        self._score(self.alpha, self.company_a, abc_class="A", churn_state="active", rfm_segment=self.segment.id)
+        self._score(
+            self.alpha, self.company_a, abc_class="A", churn_state="active", rfm_segment=self.segment.id
+        )
         self._score(self.beta, self.company_a, abc_class="A", churn_state="at_risk")
         self._score(self.gamma, self.company_a, abc_class="C", churn_state="lost")
         self._score(self.alpha, self.company_b, abc_class="N", churn_state="lost")
@@ -198,13 +228,16 @@ class TestValueScreensPartnerSync(ValueScreensCase):
         ours = [("id", "in", (self.alpha | self.beta | self.gamma).ids)]
 
         partners_a = self.env["res.partner"].with_user(self.manager_ab).with_company(self.company_a)
-        rows = partners_a.search_read(ours + [("crm_value_abc_class", "=", "A")], ["name", "crm_value_abc_class"])
+        rows = partners_a.search_read(
+            ours + [("crm_value_abc_class", "=", "A")], ["name", "crm_value_abc_class"]
+        )
         self.assertEqual({row["name"] for row in rows}, {"Alpha Screens Ltd", "Beta Screens Ltd"})
         self.assertEqual({row["crm_value_abc_class"] for row in rows}, {"A"})
         self.assertEqual(partners_a.search(ours + [("crm_value_churn_state", "=", "at_risk")]), self.beta)
         groups = partners_a.read_group(ours, ["crm_value_abc_class"], ["crm_value_abc_class"])
         self.assertEqual(
-            {group["crm_value_abc_class"]: group["crm_value_abc_class_count"] for group in groups}, {"A": 2, "C": 1}
+            {group["crm_value_abc_class"]: group["crm_value_abc_class_count"] for group in groups},
+            {"A": 2, "C": 1},
         )
         by_segment = dict(partners_a._read_group(ours, ["crm_value_rfm_segment_id"], ["__count"]))
         self.assertEqual(by_segment[self.segment], 1)
@@ -219,9 +252,15 @@ class TestValueScreensPartnerSync(ValueScreensCase):
         Score = self.env["crm.value.score"]
         delta = self.env["res.partner"].create({"name": "Delta Screens Ltd", "is_company": True})
         scores = [
-            self._score(self.alpha, self.company_b, cumulative_share=40.0, development_index=150.0, benefit_index=80.0),
-            self._score(self.beta, self.company_b, cumulative_share=70.0, development_index=100.0, benefit_index=40.0),
-            self._score(self.gamma, self.company_b, cumulative_share=90.0, development_index=79.9, benefit_index=39.9),
+            self._score(
+                self.alpha, self.company_b, cumulative_share=40.0, development_index=150.0, benefit_index=80.0
+            ),
+            self._score(
+                self.beta, self.company_b, cumulative_share=70.0, development_index=100.0, benefit_index=40.0
+            ),
+            self._score(
+                self.gamma, self.company_b, cumulative_share=90.0, development_index=79.9, benefit_index=39.9
+            ),
             self._score(delta, self.company_b, cumulative_share=100.0),
         ]
         self.assertEqual(Score._crm_value_update_bands(self.company_b), 4)
@@ -241,8 +280,15 @@ class TestValueScreensChurnReport(ValueScreensCase):
         a = cls.company_a
         # alpha: lost in March; its February revenue (800) is lost then; still lost in April
         snap(cls.alpha, a, date(2025, 1, 31), churn_state="active", revenue_period=1000.0, abc_class="A")
-        snap(cls.alpha, a, date(2025, 2, 28), churn_state="at_risk", revenue_period=800.0, abc_class="A",
-             margin_period=200.0)
+        snap(
+            cls.alpha,
+            a,
+            date(2025, 2, 28),
+            churn_state="at_risk",
+            revenue_period=800.0,
+            abc_class="A",
+            margin_period=200.0,
+        )
         snap(cls.alpha, a, date(2025, 3, 31), churn_state="lost", revenue_period=0.0, abc_class="N")
         snap(cls.alpha, a, date(2025, 4, 30), churn_state="lost", revenue_period=0.0, abc_class="N")
         # beta: lost at its first snapshot (no row), back in February, lost again in March (500)
@@ -293,9 +339,11 @@ class TestValueScreensChurnReport(ValueScreensCase):
         per_month = report._read_group([], ["company_id"], ["lost_revenue:sum"])
         self.assertEqual(per_month, [(self.company_b, 70.0)])
         # even when asking for company A explicitly
-        self.assertFalse(report.with_context(allowed_company_ids=self.company_b.ids).search(
-            [("company_id", "=", self.company_a.id)]
-        ))
+        self.assertFalse(
+            report.with_context(allowed_company_ids=self.company_b.ids).search(
+                [("company_id", "=", self.company_a.id)]
+            )
+        )
         # a salesperson of company A sees company A's rows of their own customers only
         self.alpha.write({"user_id": self.salesperson.id})
         self.env.flush_all()
@@ -322,7 +370,9 @@ class TestValueScreensSparkline(ValueScreensCase):
             day = date(2024 + month // 13, (month - 1) % 12 + 1, 28)
             self._snapshot(self.alpha, self.company_a, day, revenue_period=100.0 * month, abc_class="B")
         self._snapshot(self.alpha, self.company_b, date(2025, 6, 28), revenue_period=9.0)
-        svg = str(self.alpha_contact.with_user(self.manager_ab).with_company(self.company_a).crm_value_trend_svg)
+        svg = str(
+            self.alpha_contact.with_user(self.manager_ab).with_company(self.company_a).crm_value_trend_svg
+        )
         self.assertTrue(svg.startswith("<svg"))
         self.assertEqual(svg.count("<circle"), 12)
         self.assertNotIn("<img", svg)
