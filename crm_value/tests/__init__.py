@@ -1,2 +1,3 @@
 from . import test_access
 from . import test_value_screens
+from . import test_value_tours
