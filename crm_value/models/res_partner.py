@@ -190,11 +190,11 @@ class ResPartner(models.Model):
     crm_value_score_computed_at = fields.Datetime(
         related="crm_value_score_id.computed_at", groups="crm_value.group_crm_value_user"
     )
-    # TODO(issue 12, merge of wt-engine): once crm.value.score has explanation_html, add
-    # crm_value_score_explanation_html = fields.Html(related="crm_value_score_id.explanation_html")
-    # and show it under "Why this score?" in views/res_partner_views.xml (placeholder there).
+    crm_value_score_explanation_html = fields.Html(
+        related="crm_value_score_id.explanation_html", groups="crm_value.group_crm_value_user"
+    )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "allowed_company_ids")
     @api.depends("commercial_partner_id")
     def _compute_crm_value_score_id(self):
         commercial = self.commercial_partner_id

@@ -56,10 +56,16 @@ class ValueScreensCase(CrmSuiteCase):
             company_ids=[Command.set((cls.company_a | cls.company_b).ids)],
         )
         Partner = cls.env["res.partner"]
-        cls.alpha = Partner.create({"name": "Alpha Screens Ltd", "is_company": True})
+        # CRM customers owned by the manager: salespeople see them only once they own them
+        customer = {
+            "is_company": True,
+            "lifecycle_stage_id": cls.env.ref("crm_lifecycle.stage_customer").id,
+            "user_id": cls.sales_manager.id,
+        }
+        cls.alpha = Partner.create({"name": "Alpha Screens Ltd", **customer})
         cls.alpha_contact = Partner.create({"name": "Anna Alpha", "parent_id": cls.alpha.id})
-        cls.beta = Partner.create({"name": "Beta Screens Ltd", "is_company": True})
-        cls.gamma = Partner.create({"name": "Gamma Screens Ltd", "is_company": True})
+        cls.beta = Partner.create({"name": "Beta Screens Ltd", **customer})
+        cls.gamma = Partner.create({"name": "Gamma Screens Ltd", **customer})
         cls.segment = cls.env["crm.value.rfm.segment"].create({"name": "Screens Champions", "recency_min": 4})
 
     @classmethod
@@ -158,16 +164,23 @@ class TestValueScreensViews(ValueScreensCase):
         self.assertEqual(contact.with_company(self.company_a).crm_value_score_abc_class, "A")
         self.assertEqual(contact.with_company(self.company_b).crm_value_score_id, score_b)
         self.assertEqual(contact.with_company(self.company_b).crm_value_score_revenue_period, 30.0)
-        self.assertEqual(contact.crm_value_score_count, 2)
+        # the smart button counts the scores of the companies the user has selected
+        self.assertEqual(contact.with_company(self.company_a).crm_value_score_count, 1)
+        both = contact.with_context(allowed_company_ids=(self.company_a | self.company_b).ids)
+        self.assertEqual(both.crm_value_score_count, 2)
         self.assertFalse(self.beta.with_user(self.manager_ab).crm_value_score_id)
         partners = self.env["res.partner"].with_user(self.manager_ab).with_company(self.company_a)
         self.assertEqual(
             partners.search([("crm_value_score_id", "=", score_a.id)]), self.alpha | self.alpha_contact
         )
-        action = self.alpha_contact.with_user(self.manager_ab).action_crm_value_open_scores()
+        action = both.action_crm_value_open_scores()
         self.assertEqual(action["res_model"], "crm.value.score")
+        Score = self.env["crm.value.score"].with_user(self.manager_ab)
         self.assertEqual(
-            self.env["crm.value.score"].with_user(self.manager_ab).search(action["domain"]), score_a | score_b
+            Score.with_context(allowed_company_ids=both.env.context["allowed_company_ids"]).search(
+                action["domain"]
+            ),
+            score_a | score_b,
         )
 
 
@@ -247,6 +260,25 @@ class TestValueScreensPartnerSync(ValueScreensCase):
         self.assertFalse(partners_b.search(ours + [("crm_value_abc_class", "=", "A")]))
         groups = dict(partners_b._read_group(ours, ["crm_value_churn_state"], ["__count"]))
         self.assertEqual(groups, {"lost": 1, False: 2})
+
+    def test_after_store_hook_updates_bands_and_partners(self):
+        """The engine calls _crm_value_after_store(company, as_of) after each company's upsert."""
+        score = self._score(
+            self.alpha,
+            self.company_a,
+            abc_class="B",
+            churn_state="dormant",
+            cumulative_share=90.0,
+            development_index=85.0,
+            benefit_index=75.0,
+        )
+        self.env["crm.value.score"]._crm_value_after_store(self.company_a, date(2025, 6, 30))
+        self.assertEqual(
+            (score.development_band, score.benefit_band, score.pareto_percentile), ("in_step", "high", 100)
+        )
+        alpha = self.alpha.with_user(self.manager_ab).with_company(self.company_a)
+        self.assertEqual((alpha.crm_value_abc_class, alpha.crm_value_churn_state), ("B", "dormant"))
+        self.assertEqual(alpha.crm_value_benefit_index, 75.0)
 
     def test_bands_and_pareto_percentile(self):
         Score = self.env["crm.value.score"]
