@@ -95,6 +95,7 @@ class ResPartner(models.Model):
     crm_value_trend_svg = fields.Html(
         string="Revenue Trend",
         compute="_compute_crm_value_trend_svg",
+        # not sanitized: the sanitizer drops <svg>; the markup is built from numbers, every text escaped
         sanitize=False,
         groups="crm_value.group_crm_value_user",
         help="Revenue of the value period at each of the last 12 month-end snapshots.",
