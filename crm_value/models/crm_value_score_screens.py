@@ -29,7 +29,7 @@ class CrmValueScore(models.Model):
     """What the screens need on top of the scores: the bands of the development x benefit map and
     the copy of each score onto its partner (company-dependent fields of customer lists)."""
 
-    _inherit = "crm.value.score"
+    _inherit = "crm.value.score"  # pylint: disable=consider-merging-classes-inherited
 
     development_band = fields.Selection(DEVELOPMENT_BANDS, readonly=True, index=True)
     benefit_band = fields.Selection(BENEFIT_BANDS, readonly=True, index=True)
