@@ -11,12 +11,21 @@
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_value_screens_security.xml",
         "security/crm_value_score_security.xml",
         "data/crm_value_cron.xml",
         "data/crm_value_rfm_segment_data.xml",
         "data/crm_value_service_tier_data.xml",
         "views/crm_value_config_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_value_score_views.xml",
+        "views/res_partner_views.xml",
+        "report/crm_value_churn_report_views.xml",
         "views/crm_value_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_value/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -9,3 +9,5 @@ from . import crm_value_service_tier
 from . import crm_value_score_engine
 from . import crm_value_purchase_day
 from . import crm_value_score_explanation
+from . import crm_value_score_screens
+from . import res_partner
