@@ -67,6 +67,8 @@ MODEL_ACCESS = {
     "crm.value.rfm.segment":              ("r---",    "r---",     "rwcu",       "----", "r---"),
     "crm.value.clv.model":                ("----",    "----",     "r---",       "----", "----"),
     "crm.value.service.tier.rule":        ("r---",    "r---",     "rwcu",       "----", "r---"),
+    "crm.value.churn.report":             ("r---",    "r---",     "r---",       "----", "r---"),
+    "crm.value.purchase.day":             ("----",    "----",     "r---",       "----", "----"),
     # wizards
     "crm.lifecycle.stage.change":         ("----",    "----",     "rwc-",       "----", "----"),
     "crm.customer.check":                 ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
