@@ -12,6 +12,7 @@
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_benefit_views.xml",
         "views/crm_value_menus.xml",
     ],
 }
