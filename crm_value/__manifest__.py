@@ -11,8 +11,11 @@
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_value_benefit_security.xml",
         "views/res_config_settings_views.xml",
         "views/res_config_settings_benefit_views.xml",
+        "views/res_partner_benefit_views.xml",
         "views/crm_value_menus.xml",
+        "views/crm_value_benefit_views.xml",
     ],
 }

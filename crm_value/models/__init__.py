@@ -9,3 +9,4 @@ from . import crm_value_service_tier
 from . import res_company_benefit
 from . import res_config_settings_benefit
 from . import crm_value_score_benefit
+from . import res_partner_benefit

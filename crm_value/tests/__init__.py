@@ -1,2 +1,3 @@
 from . import test_access
 from . import test_benefit_index
+from . import test_benefit_access
