@@ -10,3 +10,6 @@ from . import res_company_benefit
 from . import res_config_settings_benefit
 from . import crm_value_score_benefit
 from . import res_partner_benefit
+from . import crm_pool_level_value
+from . import crm_pool_value
+from . import res_partner_pool_value

@@ -1,3 +1,4 @@
 from . import test_access
 from . import test_benefit_index
 from . import test_benefit_access
+from . import test_pool_value
