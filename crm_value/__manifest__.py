@@ -11,6 +11,11 @@
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_value_score_security.xml",
+        "data/crm_value_cron.xml",
+        "data/crm_value_rfm_segment_data.xml",
+        "data/crm_value_service_tier_data.xml",
+        "views/crm_value_config_views.xml",
         "security/crm_value_benefit_security.xml",
         "data/crm_value_pool_data.xml",
         "views/res_config_settings_views.xml",

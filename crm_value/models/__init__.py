@@ -6,6 +6,9 @@ from . import crm_value_benefit
 from . import crm_value_rfm_segment
 from . import crm_value_clv_model
 from . import crm_value_service_tier
+from . import crm_value_score_engine
+from . import crm_value_purchase_day
+from . import crm_value_score_explanation
 from . import res_company_benefit
 from . import res_config_settings_benefit
 from . import crm_value_score_benefit
