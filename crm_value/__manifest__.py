@@ -18,11 +18,13 @@
         "views/crm_value_config_views.xml",
         "security/crm_value_benefit_security.xml",
         "data/crm_value_pool_data.xml",
+        "data/crm_value_snapshot_cron.xml",
         "views/res_config_settings_views.xml",
         "views/res_config_settings_benefit_views.xml",
         "views/res_partner_benefit_views.xml",
         "views/crm_pool_value_views.xml",
         "views/crm_value_menus.xml",
         "views/crm_value_benefit_views.xml",
+        "wizards/crm_value_snapshot_backfill_views.xml",
     ],
 }

@@ -16,3 +16,5 @@ from . import res_partner_benefit
 from . import crm_pool_level_value
 from . import crm_pool_value
 from . import res_partner_pool_value
+from . import crm_value_snapshot_monthly
+from . import crm_value_score_pool

@@ -16,7 +16,7 @@ BENEFIT_SOURCES = (
 
 
 class CrmValueScore(models.Model):
-    _inherit = "crm.value.score"
+    _inherit = "crm.value.score"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Extension point
