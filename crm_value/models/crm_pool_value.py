@@ -84,6 +84,31 @@ class CrmPool(models.Model):
         return super()._release_expired_batch([pid for pid in ids if pid not in held], now, texts)
 
     @api.model
+    def _warn_batch(self, ids, now, texts):
+        # the owner of a customer escalated instead of released is not told it returns to the pool
+        escalated = set(self._crm_value_escalated_class_ids(ids))
+        return super()._warn_batch([pid for pid in ids if pid not in escalated], now, texts)
+
+    @api.model
+    def _crm_value_escalated_class_ids(self, ids):
+        """The customers of ``ids`` whose pool escalates their value class (one query)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id
+                  FROM res_partner p
+                  JOIN crm_pool pool ON pool.id = p.crm_pool_id
+                  JOIN crm_value_score score
+                    ON score.partner_id = p.id AND score.company_id = pool.company_id
+                 WHERE p.id = ANY(%s) AND pool.crm_value_escalate AND score.abc_class IS NOT NULL
+                   AND strpos(COALESCE(pool.crm_value_escalate_classes, ''), score.abc_class) > 0
+                """,
+                list(ids),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _crm_value_escalate_batch(self, ids, now, texts):
         """Hold the expired customers of ``ids`` whose pool escalates their value class, and give
         the sales manager one activity for those not escalated yet in this ownership cycle (never

@@ -1,6 +1,9 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from .common import CrmValueEngineCase
 from .common_benefit import BenefitCase
 
 AS_OF = "2025-06-30"
@@ -129,3 +132,39 @@ class TestBenefitIndex(BenefitCase):
             "crm_value_benefit_setting_container", "crm_value_benefit_weight_on_time", 3.0
         )
         self.assertEqual(company.crm_value_benefit_weight_on_time, 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestBenefitIndexInRecompute(CrmValueEngineCase):
+    """The recompute stores the benefit index and its components with the score (fixtures of
+    CrmValueEngineCase: no discount, no payment, no benefit record)."""
+
+    def test_benefit_index_stored_with_the_score(self):
+        env = self.env(context=dict(self.env.context, allowed_company_ids=self.company1.ids))
+        may_invoice = env["account.move"].search(
+            [("partner_id", "=", self.partners["alpha"].id), ("invoice_date", "=", "2026-05-01")]
+        )
+        bank = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company1.id)], limit=1
+        )
+        env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=may_invoice.ids
+        ).create({"payment_date": "2026-05-20", "journal_id": bank.id})._create_payments()
+        with freeze_time("2026-06-30 12:00:00"):
+            self.env["crm.value.score"]._recompute(companies=self.company1 | self.company2, full=True)
+        alpha = self._scores(self.company1)[self.partners["alpha"]]
+        # 200 credited of 1500 gross: past the 10% of a full score -> 1; one of its two invoices
+        # credited -> 0.5; the 1 May invoice paid on 20 May, before its due date -> 1 (the
+        # credited one is out of the on-time count)
+        self.assertEqual(alpha.benefit_index, round(100 * 2.5 / 3, 2))
+        self.assertEqual(
+            alpha.inputs["benefit"]["components"], {"discount": 1.0, "not_credited": 0.5, "on_time": 1.0}
+        )
+        # company 2: its own invoice only, not due yet on 30 June (no on-time component)
+        alpha_two = self._scores(self.company2)[self.partners["alpha"]]
+        self.assertEqual(alpha_two.benefit_index, 50.0)
+        self.assertEqual(alpha_two.inputs["benefit"]["components"], {"discount": 0.0, "not_credited": 1.0})
+        # a customer without invoice in the period has no component: no index, not 0
+        theta = self._scores(self.company1)[self.partners["theta"]]
+        self.assertFalse(theta.benefit_index)
+        self.assertEqual(theta.inputs["benefit"]["rule"], "no_component_with_data")

@@ -99,6 +99,11 @@ class TestPoolValueClass(PoolCase):
         self.pool.write({"crm_value_escalate": True, "crm_value_escalate_classes": "A"})
         star = self.owned_at_t0("Star Steelworks", "A")
         plain = self.owned_at_t0("Plain Plastics", "C")
+        # two days before the deadline the owner of the C customer is warned, not the A one's
+        self.run_release_cron("2025-03-11 09:00:00")
+        warning = "crm_lifecycle.mail_activity_type_crm_release_warning"
+        self.assertEqual(len(self.activities(plain, warning)), 1)
+        self.assertFalse(self.activities(star, warning))
         self.run_release_cron("2025-03-14 09:00:00")
         # the C customer goes back to the pool as before
         self.assertEqual(plain.crm_pool_state, "pool")
