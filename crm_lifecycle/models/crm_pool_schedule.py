@@ -21,7 +21,8 @@ class CrmPool(models.Model):
         ``partner_filter`` is an SQL condition on ``p`` (res_partner). Columns: ``id``,
         ``deadline`` (when the customer returns to the pool; NULL: never), ``rule`` (the rule
         that sets it), ``rule_days``, ``followup`` (next follow-up date; NULL: no interval), ``warn_days``.
-        The rules are the pool's, or those of the pool level of the customer's stage.
+        The rules are the pool's, or those of the pool level of the customer's stage (the first
+        by :meth:`_schedule_level_order` among those :meth:`_schedule_level_filter` keeps).
         """
         return SQL(
             """
@@ -32,7 +33,8 @@ class CrmPool(models.Model):
                     SELECT lvl.no_contact_days, lvl.no_opportunity_days, lvl.no_deal_days, lvl.followup_days
                       FROM crm_pool_level lvl
                      WHERE lvl.pool_id = pool.id AND lvl.lifecycle_stage_id = p.lifecycle_stage_id
-                  ORDER BY lvl.sequence, lvl.id
+                       AND (%(level_filter)s)
+                  ORDER BY %(level_order)s
                      LIMIT 1
               ) lvl ON TRUE
               LEFT JOIN crm_lifecycle_stage stage ON stage.id = p.lifecycle_stage_id
@@ -115,7 +117,22 @@ class CrmPool(models.Model):
                AND (%(filter)s)
             """,
             filter=partner_filter,
+            level_filter=self._schedule_level_filter(),
+            level_order=self._schedule_level_order(),
         )
+
+    @api.model
+    def _schedule_level_filter(self):
+        """Extension point of :meth:`_schedule_query`: an extra SQL condition on the level
+        ``lvl`` of the pool ``pool`` for the customer ``p`` (here none: the stage decides).
+        ``crm_value`` adds the customer's value class."""
+        return SQL("TRUE")
+
+    @api.model
+    def _schedule_level_order(self):
+        """Extension point of :meth:`_schedule_query`: the ORDER BY of the matching levels ``lvl``
+        of a customer ``p``; the first one applies. ``crm_value`` puts the most specific first."""
+        return SQL("lvl.sequence, lvl.id")
 
     @api.model
     def _refresh_schedule_batch(self, ids):

@@ -11,3 +11,12 @@ from . import crm_value_purchase_day
 from . import crm_value_score_explanation
 from . import crm_value_score_screens
 from . import res_partner
+from . import res_company_benefit
+from . import res_config_settings_benefit
+from . import crm_value_score_benefit
+from . import res_partner_benefit
+from . import crm_pool_level_value
+from . import crm_pool_value
+from . import res_partner_pool_value
+from . import crm_value_snapshot_monthly
+from . import crm_value_score_pool

@@ -3,3 +3,7 @@ from . import test_value_engine
 from . import test_value_screens
 from . import test_value_tours
 from . import test_value_screens_recompute
+from . import test_benefit_index
+from . import test_benefit_access
+from . import test_pool_value
+from . import test_snapshot
