@@ -70,8 +70,10 @@ class TestLeadConversion(PoolCase):
 
     def test_lead_written_outside_a_conversion_still_claims_at_once(self):
         customer = self.make_customer("Direct Pool Co")
-        lead = self.env["crm.lead"].with_user(self.salesperson).create(
-            {"name": "Direct", "type": "lead", "partner_id": customer.id}
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .create({"name": "Direct", "type": "lead", "partner_id": customer.id})
         )
         self.assertEqual(customer.crm_pool_state, "pool")
         lead.type = "opportunity"

@@ -11,7 +11,11 @@ class CrmValueBenefit(models.Model):
 
     name = fields.Char(string="Description", required=True, tracking=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
         domain="[('is_company', '=', True)]",
     )
     commercial_partner_id = fields.Many2one(
@@ -25,4 +29,6 @@ class CrmValueBenefit(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     evidence = fields.Text(help="How the customer confirmed it: who, when, in which document.")
     attachment_ids = fields.Many2many("ir.attachment", string="Evidence Files")
-    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True
+    )
