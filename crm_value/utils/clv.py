@@ -155,9 +155,7 @@ def bgnbd_log_likelihood(params, x, t_x, T, weights=None):
     a3 = -(r + x) * np.log(alpha + T)
     repeat = x > 0
     a4 = np.full(x.shape, -np.inf)
-    a4[repeat] = (
-        np.log(a) - np.log(b + x[repeat] - 1.0) - (r + x[repeat]) * np.log(alpha + t_x[repeat])
-    )
+    a4[repeat] = np.log(a) - np.log(b + x[repeat] - 1.0) - (r + x[repeat]) * np.log(alpha + t_x[repeat])
     return float(np.sum(weights * (a1 + a2 + np.logaddexp(a3, a4))))
 
 
@@ -195,7 +193,7 @@ def _maximise(negative_ll, start, names):
         and np.max(np.abs(gradient)) < 1e-2 + 1e-6 * scale
     )
     message = f"{first.message} / {second.message}"
-    params = dict(zip(names, np.exp(best.x), strict=True))
+    params = {name: float(value) for name, value in zip(names, np.exp(best.x), strict=True)}
     return params, -float(best.fun), converged, int(first.nit + second.nit), message
 
 
@@ -244,9 +242,10 @@ def bgnbd_p_alive(params, x, t_x, T):
 
 
 def _future_term(r, a, b, x, age, alpha, t):
-    """((alpha + age) / (alpha + age + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; z), z = t / (alpha + age + t),
-    evaluated through Euler's transformation as (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z),
-    whose series stays bounded where the untransformed one overflows (large x, z near 1)."""
+    """((alpha + age) / (alpha + age + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; z),
+    z = t / (alpha + age + t), evaluated through Euler's transformation as
+    (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z), whose series stays
+    bounded where the untransformed one overflows (large x, z near 1)."""
     z = t / (alpha + age + t)
     return np.power(1.0 - z, a - 1.0) * hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
 
@@ -259,7 +258,8 @@ def _near_one(function, a):
 
 
 def bgnbd_expected_purchases(params, t):
-    """E[X(t)] of a new customer: (a + b - 1) / (a - 1) [1 - (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t))]."""
+    """E[X(t)] of a new customer (FHL 2005, eq. 9):
+    (a + b - 1) / (a - 1) [1 - (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t))]."""
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
     t = np.asarray(t, dtype=float)
 
@@ -271,7 +271,8 @@ def bgnbd_expected_purchases(params, t):
 
 def bgnbd_conditional_expected_purchases(params, t, x, t_x, T):
     """E[Y(t) | x, t_x, T] (FHL 2005, eq. 10): purchases expected in the next t time units,
-    (a + b + x - 1) / (a - 1) [1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; z)]
+    (a + b + x - 1) / (a - 1)
+    * [1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; z)]
     / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)), z = t / (alpha + T + t)."""
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
     x, t_x, T = _as_arrays(x, t_x, T)
@@ -315,7 +316,10 @@ def fit_gamma_gamma(x, m, min_repeat_buyers=MIN_REPEAT_BUYERS):
     x, m = x[keep], m[keep]
     if x.size < min_repeat_buyers:
         raise ClvFitRefused(
-            "too_few_repeat_buyers", repeat_buyers=int(x.size), minimum=min_repeat_buyers, customers=int(x.size)
+            "too_few_repeat_buyers",
+            repeat_buyers=int(x.size),
+            minimum=min_repeat_buyers,
+            customers=int(keep.size),
         )
     ux, um, counts = _compress(x, m)
 
@@ -329,7 +333,7 @@ def fit_gamma_gamma(x, m, min_repeat_buyers=MIN_REPEAT_BUYERS):
     if not converged:
         raise ClvFitRefused("no_convergence", model="Gamma-Gamma", detail=message, iterations=iterations)
     if params["q"] <= MIN_GG_Q:
-        raise ClvFitRefused("q_not_above_one", q=params["q"])
+        raise ClvFitRefused("q_not_above_one", q=params["q"], p=params["p"], v=params["v"])
     return FitResult(params, ll, converged, iterations, message, int(keep.size), int(x.size))
 
 
