@@ -11,6 +11,9 @@
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_value_cron.xml",
+        "data/crm_value_rfm_segment_data.xml",
+        "data/crm_value_service_tier_data.xml",
         "views/res_config_settings_views.xml",
         "views/crm_value_menus.xml",
     ],

@@ -6,3 +6,5 @@ from . import crm_value_benefit
 from . import crm_value_rfm_segment
 from . import crm_value_clv_model
 from . import crm_value_service_tier
+from . import crm_value_score_engine
+from . import crm_value_purchase_day

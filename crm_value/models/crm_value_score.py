@@ -91,3 +91,9 @@ class CrmValueScore(models.Model):
         """{partner_id: (benefit index 0-100, {component key: value in [0, 1]})} for the partners
         having at least one component with data. Implemented in crm_value_score_benefit.py."""
         return {}
+
+    def _crm_value_after_store(self, company, as_of):
+        """Called by the recompute after ``company``'s scores were upserted from the temporary
+        table ``crm_value_calc`` (still there, one row per customer). Base: nothing. Override me
+        in your own file and call super()."""
+        return None
