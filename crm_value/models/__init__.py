@@ -8,3 +8,4 @@ from . import crm_value_clv_model
 from . import crm_value_service_tier
 from . import crm_value_score_engine
 from . import crm_value_purchase_day
+from . import crm_value_score_clv
