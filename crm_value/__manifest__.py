@@ -15,6 +15,7 @@
         "data/crm_value_rfm_segment_data.xml",
         "data/crm_value_service_tier_data.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_value_clv_model_views.xml",
         "views/crm_value_menus.xml",
     ],
 }
