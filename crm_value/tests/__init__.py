@@ -1,2 +1,3 @@
 from . import test_access
 from . import test_clv
+from . import test_clv_apply
