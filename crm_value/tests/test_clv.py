@@ -167,3 +167,29 @@ class TestClvRefusals(TransactionCase):
         self.assertEqual(caught.exception.reason, "q_not_above_one")
         self.assertLess(caught.exception.values["q"], 1.0)
         self.assertGreater(caught.exception.values["q"], 0.5)
+
+    def test_no_interior_maximum_is_refused(self):
+        """50 customers whose dropout the data cannot tell apart from homogeneous: a and b run
+        off towards infinity (no interior maximum), the fit is refused as not converged."""
+        rng = np.random.default_rng(1)
+        x, t_x, T = [], [], []
+        for _customer in range(50):
+            first = int(rng.integers(60, 900))
+            rate, dropout = rng.gamma(1.5, 1 / 60.0), rng.beta(1.0, 4.0)
+            rng.gamma(6.0, 1 / 40.0), rng.gamma(4.0)  # (spend draws of the same generator)
+            days = [first]
+            while True:
+                day = days[-1] - max(1, int(np.ceil(rng.exponential(1 / rate))))
+                if day < 0:
+                    break
+                days.append(day)
+                rng.gamma(4.0)
+                if rng.random() < dropout or len(days) >= 8:
+                    break
+            x.append(len(days) - 1)
+            t_x.append((days[0] - days[-1]) / 7)
+            T.append(days[0] / 7)
+        with self.assertRaises(clv.ClvFitRefused) as caught:
+            clv.fit_bgnbd(np.array(x, dtype=float), np.array(t_x), np.array(T))
+        self.assertEqual(caught.exception.reason, "no_convergence")
+        self.assertEqual(caught.exception.values["model"], "BG/NBD")

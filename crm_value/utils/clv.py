@@ -31,10 +31,16 @@ MIN_REPEAT_BUYERS = 30
 MIN_GG_Q = 1.0
 #: Above this |z| the power series of 2F1 is replaced by the 1 - z connection
 #: formula (when c - a - b is far enough from an integer).
+#: Convergence of a fit: largest gradient of the mean log-likelihood per customer in the
+#: log-parameters, and the bound of the log-parameters (exp(15) = 3.3e6).
+GRADIENT_TOL = 1e-5
+LOG_PARAM_BOUND = 15.0
 HYP2F1_SERIES_ZMAX = 0.9
 HYP2F1_TOLERANCE = 1e-15
 HYP2F1_MAX_TERMS = 2_000_000
 HYP2F1_BLOCK = 256
+#: Largest number of terms computed at once (elements x block), bounding the memory used.
+HYP2F1_BLOCK_CELLS = 2_000_000
 #: Distance of c - a - b from an integer below which the connection formula
 #: loses too many digits to cancellation (the series is used instead).
 HYP2F1_INTEGER_GAP = 1e-3
@@ -60,14 +66,14 @@ class Hyp2f1NotConverged(ArithmeticError):
 # ---------------------------------------------------------------------------
 def _hyp2f1_series(a, b, c, z, max_terms=HYP2F1_MAX_TERMS):
     """Power series sum_n (a)_n (b)_n / ((c)_n n!) z^n, vectorised, summed in blocks of
-    HYP2F1_BLOCK terms. An element stops when the bound of its tail, |term| rho / (1 - rho)
-    with rho = max(ratio of consecutive terms, z) (the ratio tends to z < 1), is below
+    up to HYP2F1_BLOCK terms (fewer for many elements: HYP2F1_BLOCK_CELLS cells at most).
+    An element stops when the bound of its tail, |term| rho / (1 - rho), with
+    rho = max(ratio of consecutive terms, z) (the ratio tends to z < 1), is below
     HYP2F1_TOLERANCE times its partial sum; Hyp2f1NotConverged after ``max_terms`` terms."""
     a, b, c, z = (np.asarray(v, dtype=float).ravel() for v in np.broadcast_arrays(a, b, c, z))
     total = np.ones(z.size)
     term = np.ones(z.size)
     todo = np.arange(z.size)
-    steps = np.arange(HYP2F1_BLOCK, dtype=float)
     n = 0
     while todo.size:
         if n >= max_terms:
@@ -76,11 +82,12 @@ def _hyp2f1_series(a, b, c, z, max_terms=HYP2F1_MAX_TERMS):
                 f"(largest z {z[todo].max():.12g})"
             )
         ta, tb, tc, tz = (v[todo, None] for v in (a, b, c, z))
-        k = n + steps[None, :]
+        block = int(min(HYP2F1_BLOCK, max(8, HYP2F1_BLOCK_CELLS // todo.size)))
+        k = n + np.arange(block, dtype=float)[None, :]
         terms = term[todo, None] * np.cumprod((ta + k) * (tb + k) / ((tc + k) * (k + 1.0)) * tz, axis=1)
         total[todo] += terms.sum(axis=1)
         term[todo] = terms[:, -1]
-        n += HYP2F1_BLOCK
+        n += block
         ratio = np.abs((ta[:, 0] + n) * (tb[:, 0] + n) / ((tc[:, 0] + n) * (n + 1.0)) * tz[:, 0])
         rho = np.maximum(ratio, tz[:, 0])
         tail = np.abs(term[todo]) * rho / np.maximum(1.0 - rho, 1e-300)
@@ -147,6 +154,16 @@ def _as_arrays(*values):
 def bgnbd_log_likelihood(params, x, t_x, T, weights=None):
     """Sum of the log-likelihoods (FHL 2005, eq. 6) of the customers (x, t_x, T) under
     params = (r, alpha, a, b); ``weights`` counts identical customers."""
+    return _bgnbd_ll_and_gradient(params, x, t_x, T, weights)[0]
+
+
+def _bgnbd_ll_and_gradient(params, x, t_x, T, weights=None):
+    """(log-likelihood, its gradient in (r, alpha, a, b)). With A3 = -(r + x) ln(alpha + T),
+    A4 = ln a - ln(b + x - 1) - (r + x) ln(alpha + t_x) (x > 0) and w4 = e^A4 / (e^A3 + e^A4):
+    d/dr = psi(r + x) - psi(r) + ln alpha - (1 - w4) ln(alpha + T) - w4 ln(alpha + t_x);
+    d/dalpha = r / alpha - (r + x) [(1 - w4) / (alpha + T) + w4 / (alpha + t_x)];
+    d/da = psi(a + b) - psi(a + b + x) + w4 / a;
+    d/db = psi(a + b) + psi(b + x) - psi(b) - psi(a + b + x) - w4 / (b + x - 1)."""
     r, alpha, a, b = params
     x, t_x, T = _as_arrays(x, t_x, T)
     weights = np.ones(x.shape) if weights is None else np.asarray(weights, dtype=float)
@@ -156,7 +173,38 @@ def bgnbd_log_likelihood(params, x, t_x, T, weights=None):
     repeat = x > 0
     a4 = np.full(x.shape, -np.inf)
     a4[repeat] = np.log(a) - np.log(b + x[repeat] - 1.0) - (r + x[repeat]) * np.log(alpha + t_x[repeat])
-    return float(np.sum(weights * (a1 + a2 + np.logaddexp(a3, a4))))
+    mix = np.logaddexp(a3, a4)
+    value = float(np.sum(weights * (a1 + a2 + mix)))
+    w4 = np.exp(a4 - mix)
+    w3 = 1.0 - w4
+    b_x_1 = np.where(repeat, b + x - 1.0, 1.0)
+    gradient = np.array(
+        [
+            np.sum(
+                weights
+                * (
+                    special.digamma(r + x)
+                    - special.digamma(r)
+                    + np.log(alpha)
+                    - w3 * np.log(alpha + T)
+                    - w4 * np.log(alpha + t_x)
+                )
+            ),
+            np.sum(weights * (r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x)))),
+            np.sum(weights * (special.digamma(a + b) - special.digamma(a + b + x) + w4 / a)),
+            np.sum(
+                weights
+                * (
+                    special.digamma(a + b)
+                    + special.digamma(b + x)
+                    - special.digamma(b)
+                    - special.digamma(a + b + x)
+                    - w4 / b_x_1
+                )
+            ),
+        ]
+    )
+    return value, gradient
 
 
 @dataclass
@@ -171,30 +219,54 @@ class FitResult:
     extra: dict = field(default_factory=dict)
 
 
-def _maximise(negative_ll, start, names):
-    """Minimise ``negative_ll`` over log-parameters: Nelder-Mead, then a BFGS polish.
+def _maximise(ll_and_gradient, start, names, total_weight):
+    """Maximise a log-likelihood over log-parameters: BFGS on the mean log-likelihood per
+    customer with its analytic gradient, restarted once from a Nelder-Mead search when BFGS
+    fails. Converged: the gradient (per customer, in log-parameters) is below GRADIENT_TOL and
+    every parameter stays within exp(+/-LOG_PARAM_BOUND) (beyond, the likelihood has no
+    interior maximum: e.g. no heterogeneity left to estimate).
     Returns (params dict, log-likelihood, converged, iterations, message)."""
+
+    def objective(log_params):
+        params = np.exp(log_params)
+        value, gradient = ll_and_gradient(params)
+        if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+            return 1e300, np.zeros(log_params.shape)
+        return -value / total_weight, -gradient * params / total_weight
+
+    iterations = 0
     with np.errstate(all="ignore"):
-        first = optimize.minimize(
-            negative_ll,
+        result = optimize.minimize(
+            objective,
             np.log(start),
-            method="Nelder-Mead",
-            options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 20000, "maxfev": 40000},
+            jac=True,
+            method="BFGS",
+            options={"gtol": GRADIENT_TOL / 10, "maxiter": 2000},
         )
-        second = optimize.minimize(negative_ll, first.x, method="BFGS", options={"gtol": 1e-6})
-    best = second if second.fun <= first.fun and np.all(np.isfinite(second.x)) else first
-    gradient = optimize.approx_fprime(best.x, negative_ll, 1e-7)
-    scale = max(1.0, abs(best.fun))
+        iterations += int(result.nit)
+        if not result.success:
+            search = optimize.minimize(
+                lambda lp: objective(lp)[0], result.x, method="Nelder-Mead", options={"maxfev": 4000}
+            )
+            iterations += int(search.nit)
+            result = optimize.minimize(
+                objective,
+                search.x,
+                jac=True,
+                method="BFGS",
+                options={"gtol": GRADIENT_TOL / 10, "maxiter": 2000},
+            )
+            iterations += int(result.nit)
+        value, gradient = objective(result.x)
     converged = bool(
-        np.isfinite(best.fun)
-        and np.all(np.isfinite(best.x))
-        and np.all(np.abs(best.x) < 30)
-        and (first.success or second.success)
-        and np.max(np.abs(gradient)) < 1e-2 + 1e-6 * scale
+        value < 1e299
+        and np.all(np.isfinite(result.x))
+        and np.all(np.abs(result.x) < LOG_PARAM_BOUND)
+        and np.max(np.abs(gradient)) < GRADIENT_TOL
     )
-    message = f"{first.message} / {second.message}"
-    params = {name: float(value) for name, value in zip(names, np.exp(best.x), strict=True)}
-    return params, -float(best.fun), converged, int(first.nit + second.nit), message
+    params = {name: float(v) for name, v in zip(names, np.exp(result.x), strict=True)}
+    message = f"{result.message} (largest gradient {np.max(np.abs(gradient)):.2e}, parameters {params})"
+    return params, -float(value) * total_weight, converged, iterations, message
 
 
 def _compress(*columns):
@@ -215,12 +287,11 @@ def fit_bgnbd(x, t_x, T, min_repeat_buyers=MIN_REPEAT_BUYERS):
     ux, ut_x, uT, counts = _compress(x, t_x, T)
     scale = max(float(np.max(T)), 1e-9)
 
-    def negative_ll(log_params):
-        value = -bgnbd_log_likelihood(np.exp(log_params), ux, ut_x, uT, counts)
-        return value if np.isfinite(value) else 1e300
-
     params, ll, converged, iterations, message = _maximise(
-        negative_ll, np.array([1.0, scale / 10.0, 1.0, 1.0]), ("r", "alpha", "a", "b")
+        lambda params: _bgnbd_ll_and_gradient(params, ux, ut_x, uT, counts),
+        np.array([1.0, scale / 10.0, 1.0, 1.0]),
+        ("r", "alpha", "a", "b"),
+        float(x.size),
     )
     if not converged:
         raise ClvFitRefused("no_convergence", model="BG/NBD", detail=message, iterations=iterations)
@@ -292,10 +363,18 @@ def bgnbd_conditional_expected_purchases(params, t, x, t_x, T):
 def gamma_gamma_log_likelihood(params, x, m, weights=None):
     """Sum of the log-densities of the mean spend m of x repeat purchases (x > 0, m > 0):
     Gamma(px + q) / (Gamma(px) Gamma(q)) v^q x^(px) m^(px - 1) / (v + x m)^(px + q)."""
+    return _gamma_gamma_ll_and_gradient(params, x, m, weights)[0]
+
+
+def _gamma_gamma_ll_and_gradient(params, x, m, weights=None):
+    """(log-likelihood, gradient in (p, q, v)):
+    d/dp = x [psi(px + q) - psi(px) + ln x + ln m - ln(v + x m)];
+    d/dq = psi(px + q) - psi(q) + ln v - ln(v + x m); d/dv = q / v - (px + q) / (v + x m)."""
     p, q, v = params
     x, m = _as_arrays(x, m)
     weights = np.ones(x.shape) if weights is None else np.asarray(weights, dtype=float)
     px = p * x
+    log_vxm = np.log(v + x * m)
     value = (
         special.gammaln(px + q)
         - special.gammaln(px)
@@ -303,9 +382,17 @@ def gamma_gamma_log_likelihood(params, x, m, weights=None):
         + q * np.log(v)
         + px * np.log(x)
         + (px - 1.0) * np.log(m)
-        - (px + q) * np.log(v + x * m)
+        - (px + q) * log_vxm
     )
-    return float(np.sum(weights * value))
+    psi_pxq = special.digamma(px + q)
+    gradient = np.array(
+        [
+            np.sum(weights * x * (psi_pxq - special.digamma(px) + np.log(x) + np.log(m) - log_vxm)),
+            np.sum(weights * (psi_pxq - special.digamma(q) + np.log(v) - log_vxm)),
+            np.sum(weights * (q / v - (px + q) / (v + x * m))),
+        ]
+    )
+    return float(np.sum(weights * value)), gradient
 
 
 def fit_gamma_gamma(x, m, min_repeat_buyers=MIN_REPEAT_BUYERS):
@@ -323,12 +410,11 @@ def fit_gamma_gamma(x, m, min_repeat_buyers=MIN_REPEAT_BUYERS):
         )
     ux, um, counts = _compress(x, m)
 
-    def negative_ll(log_params):
-        value = -gamma_gamma_log_likelihood(np.exp(log_params), ux, um, counts)
-        return value if np.isfinite(value) else 1e300
-
     params, ll, converged, iterations, message = _maximise(
-        negative_ll, np.array([1.0, 2.0, float(np.mean(m))]), ("p", "q", "v")
+        lambda params: _gamma_gamma_ll_and_gradient(params, ux, um, counts),
+        np.array([1.0, 2.0, float(np.mean(m))]),
+        ("p", "q", "v"),
+        float(x.size),
     )
     if not converged:
         raise ClvFitRefused("no_convergence", model="Gamma-Gamma", detail=message, iterations=iterations)
