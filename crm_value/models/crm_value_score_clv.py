@@ -2,7 +2,7 @@ from odoo import models
 
 
 class CrmValueScore(models.Model):
-    _inherit = "crm.value.score"
+    _inherit = "crm.value.score"  # pylint: disable=consider-merging-classes-inherited
 
     def _crm_value_after_store(self, company, as_of):
         """After the scores are stored: fit the company's lifetime value model and write
