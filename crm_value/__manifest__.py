@@ -11,6 +11,7 @@
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_value_clv_model_security.xml",
         "data/crm_value_cron.xml",
         "data/crm_value_rfm_segment_data.xml",
         "data/crm_value_service_tier_data.xml",

@@ -187,3 +187,17 @@ class TestClvApply(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             model.with_user(self.salesman).action_fit_now()
         self.assertEqual(model.with_user(self.manager).read(["state"])[0]["state"], "refused")
+
+    def test_other_companies_models_hidden(self):
+        """A manager of the big company only does not see the small company's model."""
+        self._recompute(self.company_small)
+        self._recompute(self.company_big)
+        manager_big = new_test_user(
+            self.env,
+            login="clv_manager_big",
+            groups="sales_team.group_sale_manager",
+            company_id=self.company_big.id,
+            company_ids=self.company_big.ids,
+        )
+        models = self.env["crm.value.clv.model"].with_user(manager_big).search([])
+        self.assertEqual(models.company_id, self.company_big)
