@@ -20,3 +20,4 @@ from . import crm_pool_value
 from . import res_partner_pool_value
 from . import crm_value_snapshot_monthly
 from . import crm_value_score_pool
+from . import crm_value_score_clv

@@ -7,3 +7,5 @@ from . import test_benefit_index
 from . import test_benefit_access
 from . import test_pool_value
 from . import test_snapshot
+from . import test_clv
+from . import test_clv_apply
