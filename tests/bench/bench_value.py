@@ -703,7 +703,7 @@ def report(args, out, dbname, template):
     print(
         f"\n3. Incremental run after {inc.moves:,} new invoices ({inc.lines:,} journal items) of"
         f" {args.changed:,} customers: {inc.seconds:.2f} s, {inc.queries} queries; {inc.changed:,}"
-        f" partners seen as changed, {inc.updated:,} of the {args.changed:,} scores grew;"
+        f" partners seen as changed, {inc.updated:,} of their {inc.moves:,} scores grew;"
         f" target < {TARGET_INCREMENTAL_SECONDS:g} s: {verdict(met)}"
     )
     if not met:
