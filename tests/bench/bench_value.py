@@ -24,7 +24,9 @@ once), copied and filled by ``data/generate.py --history`` with ``--partners``
    product's current ``standard_price``), timed on a sample of ``--sample`` customers
    (``BENCH_VALUE_SAMPLE``, default 500) and scaled to every customer. Target: the recompute
    at least 20x faster.
-3. Incremental: ``--changed`` customers (``BENCH_VALUE_CHANGED``, default 1,000) get a new
+3. Incremental: every journal entry is first dated back a day at least (the generator stamps
+   today's documents at their hour, some after now: as the daily run finds them, written
+   before its last run); ``--changed`` customers (``BENCH_VALUE_CHANGED``, default 1,000) get a new
    posted invoice dated today (a copy, in SQL, of their latest invoice with its journal
    items and sale-line links, written now, so the recompute sees it as changed since its
    last run), then ``crm.value.score._recompute()`` once. Target: under 3 s.
@@ -267,6 +269,22 @@ def line_counts(cr, companies):
         lines += cr.fetchone()[0]
     cr.execute("SELECT count(*) FROM account_move_line")
     return lines, cr.fetchone()[0]
+
+
+def settle_moves(cr):
+    """Date every journal entry's last write a day back at the latest, as a daily recompute finds
+    them: data/generate.py stamps the documents of today at their hour of the day, some of
+    them hours after now, and the incremental run re-reads the partners of entries written
+    since its last run (minus a margin), which would be most of the big customers here."""
+    cr.execute(
+        """
+        UPDATE account_move SET write_date = (now() at time zone 'UTC') - interval '1 day'
+         WHERE write_date > (now() at time zone 'UTC') - interval '1 day'
+        """
+    )
+    settled = cr.rowcount
+    cr.commit()
+    return settled
 
 
 def full_recompute(env):
@@ -587,7 +605,7 @@ def run(odoo, dbname, args):
             for company in su["res.company"].search([])  # pylint: disable=no-search-all
         ]
         out["lines"], out["all_lines"] = line_counts(cr, companies)
-        cr.commit()
+        out["settled"] = settle_moves(cr)
         say("  1. bare SUM(-balance) GROUP BY partner, full recompute, bare again")
         bare_sum(cr, companies)  # warms the same pages; not timed
         bare_first = bare_sum(cr, companies)
@@ -652,7 +670,8 @@ def report(args, out, dbname, template):
     load = os.getloadavg()
     print(
         f"\nData: {out['lines']:,} posted customer invoice and credit note product lines in the window"
-        f" ({out['all_lines']:,} journal items in all), {out['customers']:,} customers with lines;"
+        f" ({out['all_lines']:,} journal items in all), {out['customers']:,} customers with lines"
+        f" ({out['settled']:,} journal entries written less than a day ago dated back a day);"
         f" {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f},"
         f" {datetime.date.today().isoformat()}"
     )
@@ -722,7 +741,7 @@ def report(args, out, dbname, template):
     print(
         f"\n4. Customer list ({lst['rows']} rows, {lst['fields']} fields of the list view; {how}):"
         f" {lst['with'] * 1000:.1f} ms against {lst['without'] * 1000:.1f} ms without (median of"
-        f" {args.list_runs}): {ratio:.2f}x, target <= {TARGET_LIST_RATIO:g}x: {verdict(met)}"
+        f" {args.list_runs}): {ratio:.3f}x, target <= {TARGET_LIST_RATIO:g}x: {verdict(met)}"
     )
     if not met:
         missed.append("customer list")
