@@ -75,6 +75,7 @@ MODEL_ACCESS = {
     "crm.customer.check.result":          ("rwcu",    "rwcu",     "rwcu",       "----", "rwcu"),
     "crm.pool.release":                   ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
     "crm.pool.assign":                    ("----",    "----",     "rwc-",       "----", "----"),
+    "crm.value.snapshot.backfill":        ("----",    "----",     "rwcu",       "----", "----"),
     "crm.contact.log":                    ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
 }
 
