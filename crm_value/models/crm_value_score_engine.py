@@ -240,6 +240,13 @@ class CrmValueScore(models.Model):
         return score._crm_value_run(companies.sudo(), full=full, partner_ids=commercial_ids)
 
     @api.model
+    def action_crm_value_recompute(self):
+        """The ranking's *Recompute Now* button: an incremental recompute of the manager's
+        companies (``_recompute`` refuses anyone else), then the list reloads."""
+        self._recompute()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
     def _cron_recompute(self):
         """Daily: incremental recompute of every company, the least recently computed first;
         one commit per company outside tests, so a crash resumes with the companies left."""

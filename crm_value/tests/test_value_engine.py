@@ -312,6 +312,27 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertEqual(len(self._scores_of(self.company2)), 1)
         self.assertTrue(self.company2.crm_value_last_run)
 
+    def test_recompute_now_button_of_the_ranking(self):
+        """A manager's *Recompute Now* on the ranking list scores the customers of their company."""
+        self.env["crm.value.score"].search([("company_id", "=", self.company1.id)]).unlink()
+        scores = (
+            self.env["crm.value.score"]
+            .with_user(self.sales_manager)
+            .with_context(allowed_company_ids=self.company1.ids)
+        )
+        with freeze_time(NOW):
+            action = scores.action_crm_value_recompute()
+        self.assertEqual(action["tag"], "soft_reload")
+        self.assertEqual(len(self._scores_of(self.company1)), 8)
+        arch = scores.get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="action_crm_value_recompute"', arch)
+        salesperson_arch = (
+            self.env["crm.value.score"]
+            .with_user(self.salesperson)
+            .get_views([(False, "list")])["views"]["list"]["arch"]
+        )
+        self.assertNotIn("action_crm_value_recompute", salesperson_arch)
+
     def test_period_setting_forces_a_full_run(self):
         self.assertTrue(self.company1.crm_value_last_run)
         self.company1.crm_value_history_months = 48
@@ -364,6 +385,8 @@ class TestCrmValueEngine(CrmValueEngineCase):
         )
         with self.assertRaisesRegex(AccessError, "Only Customer Value managers"):
             scores._recompute()
+        with self.assertRaisesRegex(AccessError, "Only Customer Value managers"):
+            scores.action_crm_value_recompute()
         alpha = scores.browse(self.score("alpha").id)
         with self.assertRaises(AccessError):
             alpha.write({"abc_class": "A"})
