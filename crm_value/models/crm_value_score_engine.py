@@ -749,35 +749,43 @@ class CrmValueScore(models.Model):
                 period_from=windows["period_from"],
             )
         )
-        # 5. RFM segment and service tier from their editable grids (first matching row wins)
+        # 5. RFM segment and service tier from their editable grids (first matching row wins).
+        # The segment is looked up once per (R, F) pair of the 5x5 grid, then joined; the tier
+        # rule is the first matching row per customer. One rewrite of the table for both.
         cr.execute(
             SQL(
                 """
+            WITH grid AS (
+                SELECT r.score AS recency, f.score AS frequency,
+                       (SELECT seg.id FROM crm_value_rfm_segment seg
+                         WHERE seg.active
+                           AND r.score BETWEEN seg.recency_min AND seg.recency_max
+                           AND f.score BETWEEN seg.frequency_min AND seg.frequency_max
+                      ORDER BY seg.sequence, seg.id LIMIT 1) AS segment_id
+                  FROM generate_series(1, 5) r(score), generate_series(1, 5) f(score)
+            ),
+            tier AS (
+                SELECT DISTINCT ON (c.partner_id) c.partner_id, rule.id AS rule_id, rule.service_tier
+                  FROM crm_value_calc c
+                  JOIN crm_value_service_tier_rule rule
+                    ON rule.active
+                   AND (rule.company_id IS NULL OR rule.company_id = %(company)s)
+                   AND rule.abc_class = c.abc_class
+                   AND c.development_index >= COALESCE(rule.development_min, 0)
+                   AND c.development_index <= COALESCE(rule.development_max, 200)
+              ORDER BY c.partner_id, rule.company_id IS NULL, rule.sequence, rule.id
+            )
             UPDATE crm_value_calc calc
-               SET rfm_segment = (
-                       SELECT seg.id FROM crm_value_rfm_segment seg
-                        WHERE seg.active
-                          AND calc.rfm_recency BETWEEN seg.recency_min AND seg.recency_max
-                          AND calc.rfm_frequency BETWEEN seg.frequency_min AND seg.frequency_max
-                     ORDER BY seg.sequence, seg.id LIMIT 1),
-                   service_rule_id = (
-                       SELECT rule.id FROM crm_value_service_tier_rule rule
-                        WHERE rule.active
-                          AND (rule.company_id IS NULL OR rule.company_id = %(company)s)
-                          AND rule.abc_class = calc.abc_class
-                          AND calc.development_index >= COALESCE(rule.development_min, 0)
-                          AND calc.development_index <= COALESCE(rule.development_max, 200)
-                     ORDER BY rule.company_id IS NULL, rule.sequence, rule.id LIMIT 1)
+               SET rfm_segment = grid.segment_id,
+                   service_rule_id = tier.rule_id,
+                   service_tier = tier.service_tier
+              FROM crm_value_calc base
+         LEFT JOIN grid ON grid.recency = base.rfm_recency AND grid.frequency = base.rfm_frequency
+         LEFT JOIN tier ON tier.partner_id = base.partner_id
+             WHERE base.partner_id = calc.partner_id
+               AND (grid.segment_id IS NOT NULL OR tier.rule_id IS NOT NULL)
             """,
                 company=company.id,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-            UPDATE crm_value_calc calc SET service_tier = rule.service_tier
-              FROM crm_value_service_tier_rule rule WHERE rule.id = calc.service_rule_id
-            """
             )
         )
         # 6. benefit index from its hook (one statement whatever the number of partners)
