@@ -465,22 +465,23 @@ def incremental(env, company, partner_ids):
 
 
 def list_specification(env, with_value):
-    """The fields the web client asks for the partner list: those of its list view (without
-    crm_value's unless ``with_value``); crm_value's ``crm_value_*`` partner fields present."""
+    """The fields the web client asks for the partner list: those of its list view, without
+    crm_value's columns unless ``with_value`` (all of them, optional ones included)."""
     from lxml import etree
 
     Partner = env["res.partner"]
-    arch = Partner.get_views([(False, "list")])["views"]["list"]["arch"]
+    # the list of the Customers app (crm_lifecycle), the one crm_value adds its columns to
+    view = env.ref("crm_lifecycle.res_partner_view_list_lifecycle", raise_if_not_found=False)
+    arch = Partner.get_views([(view.id if view else False, "list")])["views"]["list"]["arch"]
     names = []
     for node in etree.fromstring(arch).iter("field"):
         parent = node.getparent()
         if parent is not None and parent.tag == "list" and node.get("name") in Partner._fields:
             if node.get("name") not in names:
                 names.append(node.get("name"))
-    value_fields = [name for name in Partner._fields if name.startswith("crm_value_")]
-    names = [name for name in names if not name.startswith("crm_value_")]
-    if with_value:
-        names += value_fields
+    value_fields = [name for name in names if name.startswith("crm_value_")]
+    if not with_value:
+        names = [name for name in names if not name.startswith("crm_value_")]
     spec = {}
     for name in names:
         field = Partner._fields[name]
@@ -503,7 +504,7 @@ def customer_list(env, runs):
 
     def with_scores():
         result = Partner.web_search_read(domain, valued, limit=LIST_LIMIT)
-        if not value_fields:  # no partner fields on this branch: read the scores of the 80
+        if not value_fields:  # no value columns in the list: read the scores of the 80
             ids = [record["id"] for record in result["records"]]
             env["crm.value.score"].search_read([("partner_id", "in", ids)], SCORE_LIST_FIELDS)
         return result
