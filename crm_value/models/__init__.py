@@ -21,3 +21,4 @@ from . import res_partner_pool_value
 from . import crm_value_snapshot_monthly
 from . import crm_value_score_pool
 from . import crm_value_score_clv
+from . import account_move

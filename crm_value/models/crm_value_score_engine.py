@@ -3,6 +3,7 @@
 import json
 import logging
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -72,7 +73,7 @@ class CrmValueScore(models.Model):
         ):
             self.env[model].flush_model()
 
-    def _crm_value_purchase_days_sql(self, company, date_from, date_to, partner_ids=None):
+    def _crm_value_purchase_days_sql(self, company, date_from, date_to, partner_ids=None, partner_days=None):
         """SQL of one company's invoiced days per commercial partner, in company currency.
 
         Columns of each row (one per commercial partner and day having posted product lines):
@@ -99,8 +100,9 @@ class CrmValueScore(models.Model):
         - ``categ_ids``: the product categories invoiced that day (array, no NULL).
 
         ``date_from``/``date_to`` bound ``day`` (both included, either may be None);
-        ``partner_ids`` restricts to these commercial partners. Callers flush first
-        (``_crm_value_flush_sources``).
+        ``partner_ids`` restricts to these commercial partners; with ``partner_days`` (a
+        collection of (commercial partner, day) pairs), to every day of ``partner_ids`` and to
+        these days of the other partners. Callers flush first (``_crm_value_flush_sources``).
         """
         company_key = str(company.id)
         line_filters = [
@@ -109,9 +111,27 @@ class CrmValueScore(models.Model):
             SQL("aml.display_type = 'product'"),
             SQL("am.move_type IN ('out_invoice', 'out_refund')"),
         ]
-        if partner_ids is not None:
-            line_filters.append(SQL("partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
         day_filters = [SQL("TRUE")]
+        if partner_days:
+            whole = list(partner_ids or ())
+            line_filters.append(
+                SQL(
+                    "partner.commercial_partner_id = ANY(%s)",
+                    sorted(set(whole) | {partner for partner, _day in partner_days}),
+                )
+            )
+            day_filters.append(
+                SQL(
+                    "(l.partner_id = ANY(%s) OR (l.partner_id, l.day) IN "
+                    "(SELECT * FROM unnest(%s::integer[], %s::date[])))",
+                    whole,
+                    [partner for partner, _day in partner_days],
+                    [day for _partner, day in partner_days],
+                )
+            )
+            partner_ids = ()  # a subset: index lookups below, as for partner_ids
+        elif partner_ids is not None:
+            line_filters.append(SQL("partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if date_from:
             day_filters.append(SQL("l.day >= %s", date_from))
         if date_to:
@@ -276,18 +296,21 @@ class CrmValueScore(models.Model):
         for company in companies:
             started = self.env.cr.now()
             self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", ADVISORY_LOCK_KEY, company.id))
-            refresh_ids = None
+            refresh_ids = partner_days = None
             if not full and company.crm_value_last_run:
-                refresh_ids = set(self._crm_value_changed_partner_ids(company))
+                refresh_ids, partner_days = self._crm_value_changes(company)
                 refresh_ids.update(partner_ids or ())
-            self._crm_value_compute(company, as_of, partner_ids=refresh_ids)
-            self._crm_value_store(company, as_of)
+            with self._crm_value_planner_settings():
+                self._crm_value_compute(company, as_of, partner_ids=refresh_ids, partner_days=partner_days)
+                self._crm_value_store(company, as_of)
             company.crm_value_last_run = started
             _logger.info(
                 "crm_value: scores of %s computed as of %s (%s)",
                 company.name,
                 as_of,
-                "all invoices read" if refresh_ids is None else f"{len(refresh_ids)} partners re-read",
+                "all invoices read"
+                if refresh_ids is None
+                else f"{len(refresh_ids)} partners and {len(partner_days)} other partners' days re-read",
             )
             done += 1
             cron._notify_progress(done=done, remaining=len(companies) - done)
@@ -302,30 +325,79 @@ class CrmValueScore(models.Model):
         """Commercial partners of the company's customer invoices and credit notes (and of the
         invoices they reverse) written since its last run, in any state (a reset to draft or a
         cancellation changes the purchases too)."""
+        whole, partner_days = self._crm_value_changes(company)
+        return sorted(whole | {partner for partner, _day in partner_days})
+
+    def _crm_value_changes(self, company):
+        """What the company's next incremental run reads again: ``(partner_ids, partner_days)``.
+
+        The customer invoices and credit notes (and the invoices they reverse) written since
+        the company's last run, in any state (a reset to draft or a cancellation changes the
+        purchases too), in one statement over ``account_move_crm_value_changed_index``:
+
+        - a document **created after the last run started** was never read by it (its
+          transaction began later, so the run could not see it): only its own day is read
+          again, ``(commercial partner, day)`` in ``partner_days`` (a credit note's day is the
+          one of the invoice it reverses);
+        - any other document may have changed its date, partner or lines since it was read:
+          every day of its commercial partner is read again (``partner_ids``).
+        """
         self._crm_value_flush_sources()
+        last_run = company.crm_value_last_run
         self.env.cr.execute(
             SQL(
                 """
-                SELECT partner.commercial_partner_id
-                  FROM account_move am
-                  JOIN res_partner partner ON partner.id = am.partner_id
-                 WHERE am.company_id = %(company)s
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.write_date >= %(since)s
+                WITH changed AS (
+                    SELECT am.id, am.partner_id, am.create_date, am.reversed_entry_id,
+                           am.invoice_date
+                      FROM account_move am
+                     WHERE am.company_id = %(company)s
+                       AND am.move_type IN ('out_invoice', 'out_refund')
+                       AND am.write_date >= %(since)s
+                )
+                SELECT partner.commercial_partner_id, changed.create_date > %(last_run)s,
+                       COALESCE(origin.invoice_date, changed.invoice_date)
+                  FROM changed
+                  JOIN res_partner partner ON partner.id = changed.partner_id
+             LEFT JOIN account_move origin ON origin.id = changed.reversed_entry_id
                  UNION
-                SELECT origin_partner.commercial_partner_id
-                  FROM account_move am
-                  JOIN account_move origin ON origin.id = am.reversed_entry_id
+                SELECT origin_partner.commercial_partner_id, changed.create_date > %(last_run)s,
+                       origin.invoice_date
+                  FROM changed
+                  JOIN account_move origin ON origin.id = changed.reversed_entry_id
                   JOIN res_partner origin_partner ON origin_partner.id = origin.partner_id
-                 WHERE am.company_id = %(company)s
-                   AND am.move_type = 'out_refund'
-                   AND am.write_date >= %(since)s
                 """,
                 company=company.id,
-                since=company.crm_value_last_run - INCREMENTAL_MARGIN,
+                since=last_run - INCREMENTAL_MARGIN,
+                last_run=last_run,
             )
         )
-        return [row[0] for row in self.env.cr.fetchall()]
+        whole = set()
+        partner_days = set()
+        for partner_id, is_new, day in self.env.cr.fetchall():
+            if is_new and day:
+                partner_days.add((partner_id, day))
+            else:
+                whole.add(partner_id)
+        return whole, {(partner, day) for partner, day in partner_days if partner not in whole}
+
+    @contextmanager
+    def _crm_value_planner_settings(self):
+        """JIT off and more memory for sorts and hashes during one company's run, then as they
+        were. The statements of a run aggregate a few hundred thousand rows each, and the
+        planner's estimates of their CTEs (e.g. 100 categories per purchase day) put them above
+        ``jit_above_cost``: PostgreSQL then spent more time compiling them than running them
+        (20,000 partners: 1.2 s of JIT for a 0.4 s aggregation; tests/bench/bench_value.py)."""
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+        jit, work_mem = cr.fetchone()
+        cr.execute("SET LOCAL jit = off; SET LOCAL work_mem = '128MB'")
+        try:
+            yield
+        finally:
+            cr.execute(
+                SQL("SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", jit, work_mem)
+            )
 
     def _crm_value_windows(self, company, as_of):
         period = company.crm_value_period_months or 12
@@ -340,33 +412,37 @@ class CrmValueScore(models.Model):
             "history_months": history,
         }
 
-    def _crm_value_refresh_days(self, company, windows, partner_ids=None):
-        """Rewrite the company's purchase days (all, or of ``partner_ids`` only): 2 statements."""
+    def _crm_value_refresh_days(self, company, windows, partner_ids=None, partner_days=None):
+        """Rewrite the company's purchase days (all; or every day of ``partner_ids`` and the
+        (partner, day) pairs of ``partner_days``): 2 statements. Runs inside
+        ``_crm_value_planner_settings`` (JIT off)."""
         self._crm_value_flush_sources()
         date_from = min(windows["history_from"], windows["previous_from"]) + timedelta(days=1)
         where = SQL("company_id = %s", company.id)
-        if partner_ids is not None:
+        if partner_days:
+            where = SQL(
+                "%s AND (partner_id = ANY(%s) OR (partner_id, day) IN "
+                "(SELECT * FROM unnest(%s::integer[], %s::date[])))",
+                where,
+                list(partner_ids or ()),
+                [partner for partner, _day in partner_days],
+                [day for _partner, day in partner_days],
+            )
+        elif partner_ids is not None:
             where = SQL("%s AND partner_id = ANY(%s)", where, list(partner_ids))
         self.env.cr.execute(SQL("DELETE FROM crm_value_purchase_day WHERE %s", where))
-        if partner_ids is not None and not partner_ids:
+        if partner_ids is not None and not partner_ids and not partner_days:
             return
-        # The planner misjudges the sale-line join of the purchase-day query by ~100x, which puts
-        # it above jit_optimize_above_cost: PostgreSQL then spent ~3 s compiling it (JIT
-        # inlining and optimization) for a query that runs in ~2 s on 100,000 lines
-        # (tests/bench/bench_value.py). JIT off for this statement only, then as it was.
-        self.env.cr.execute("SELECT current_setting('jit')")
-        jit = self.env.cr.fetchone()[0]
-        self.env.cr.execute("SET LOCAL jit = off")
         # A full run reads every line: the planner, misled by the row estimates of the CTEs,
         # still picks one index lookup per line for the sale-line and COGS joins. Hash joins
-        # (and room for their hash tables and the final sort) for this statement only, then as
-        # they were (20,000 partners / 400,000 lines: 11.6 s -> 7.5 s). An incremental run reads
+        # for this statement only, then as they were (20,000 partners / 400,000 lines:
+        # 11.6 s -> 7.5 s). An incremental run reads
         # a few customers' lines, for which the index lookups are right.
         planner = None
-        if partner_ids is None:
-            self.env.cr.execute("SELECT current_setting('enable_nestloop'), current_setting('work_mem')")
-            planner = self.env.cr.fetchone()
-            self.env.cr.execute("SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '64MB'")
+        if partner_ids is None and not partner_days:
+            self.env.cr.execute("SELECT current_setting('enable_nestloop')")
+            planner = self.env.cr.fetchone()[0]
+            self.env.cr.execute("SET LOCAL enable_nestloop = off")
         self.env.cr.execute(
             SQL(
                 """
@@ -379,31 +455,28 @@ class CrmValueScore(models.Model):
                   FROM (%(days)s) days
                 """,
                 company=company.id,
-                days=self._crm_value_purchase_days_sql(company, date_from, None, partner_ids=partner_ids),
+                days=self._crm_value_purchase_days_sql(
+                    company, date_from, None, partner_ids=partner_ids, partner_days=partner_days
+                ),
             )
         )
-        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
         if planner:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT set_config('enable_nestloop', %s, true), set_config('work_mem', %s, true)",
-                    *planner,
-                )
-            )
+            self.env.cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", planner))
         self.env["crm.value.purchase.day"].invalidate_model()
 
-    def _crm_value_compute(self, company, as_of, partner_ids=None, refresh=True):
+    def _crm_value_compute(self, company, as_of, partner_ids=None, refresh=True, partner_days=None):
         """Fill the temporary table ``crm_value_calc`` with every score column of every customer
         of ``company`` as of ``as_of``, in a constant number of statements.
 
         ``partner_ids``: None re-reads all the company's invoice lines; a collection re-reads
-        only these commercial partners' lines; everyone is aggregated and ranked again.
+        only these commercial partners' lines (and, with ``partner_days``, these (partner, day)
+        pairs); everyone is aggregated and ranked again.
         ``refresh=False`` reads the purchase days as kept (``crm.value.purchase.day``) without
         touching the invoice lines: for a series of past dates (snapshots), refresh once with
         ``_crm_value_refresh_days`` for the oldest window, then compute each date."""
         windows = self._crm_value_windows(company, as_of)
         if refresh:
-            self._crm_value_refresh_days(company, windows, partner_ids=partner_ids)
+            self._crm_value_refresh_days(company, windows, partner_ids=partner_ids, partner_days=partner_days)
         self.env["crm.value.score"].flush_model()
         params = dict(windows, company=company.id, currency=company.currency_id.id)
         cr = self.env.cr
@@ -788,8 +861,10 @@ class CrmValueScore(models.Model):
                 company=company.id,
             )
         )
-        # 6. benefit index from its hook (one statement whatever the number of partners)
-        benefit = self._crm_value_benefit_index(company, as_of, partner_ids=None) or {}
+        # 6. benefit index from its hook (one statement whatever the number of partners); an
+        # incremental run on the day of the last run computes it for the partners read again only
+        benefit_ids = self._crm_value_benefit_reuse(company, as_of, partner_ids, partner_days)
+        benefit = self._crm_value_benefit_index(company, as_of, partner_ids=benefit_ids) or {}
         if benefit:
             partners = list(benefit)
             cr.execute(
@@ -806,127 +881,193 @@ class CrmValueScore(models.Model):
                     [json.dumps(benefit[partner][1] or {}) for partner in partners],
                 )
             )
-        # 7. inputs: every raw value, threshold, cut point and rule, for "Why this score?"
+
+    def _crm_value_benefit_reuse(self, company, as_of, partner_ids, partner_days):
+        """Before the benefit index of an incremental run: when every score of ``company`` was
+        computed as of ``as_of`` already (a second run the same day), copy the stored benefit
+        index of the partners whose invoices and benefits did not change since the last run
+        into ``crm_value_calc`` and return the partners to compute (those read again, and those
+        with benefit records written since); else None: compute everyone's.
+
+        The benefit components read the invoices, credit notes and payments of the value
+        period as of ``as_of`` (a payment rewrites its invoice, so its partner is read again)
+        and the ``crm.value.benefit`` records; their settings clear the company's last run."""
+        if partner_ids is None or not company.crm_value_last_run:
+            return None
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT COUNT(*) > 0 AND bool_and(as_of_date = %s)"
+                " FROM crm_value_score WHERE company_id = %s",
+                as_of,
+                company.id,
+            )
+        )
+        if not cr.fetchone()[0]:
+            return None
+        self.env["crm.value.benefit"].flush_model()
         cr.execute(
             SQL(
                 """
-            UPDATE crm_value_calc calc SET inputs = jsonb_build_object(
-                'method_version', calc.method_version,
-                'as_of', calc.as_of_date,
-                'windows', jsonb_build_object(
-                    'period_months', %(period_months)s::integer, 'history_months',
-                        %(history_months)s::integer,
-                    'period', jsonb_build_array(%(period_from)s::date + 1, %(as_of)s::date),
-                    'previous_period', jsonb_build_array(%(previous_from)s::date + 1, %(period_from)s::date),
-                    'history', jsonb_build_array(%(history_from)s::date + 1, %(as_of)s::date)),
-                'values', jsonb_build_object(
-                    'revenue_period', calc.revenue_period, 'margin_period', calc.margin_period,
-                    'revenue_previous', calc.revenue_previous, 'margin_previous', calc.margin_previous,
-                    'purchases_period', calc.purchase_count, 'purchases_previous', calc.purchases_previous,
-                    'categories_period', calc.categories_period, 'categories_previous',
-                        calc.categories_previous,
-                    'revenue_total', calc.revenue_total, 'margin_total', calc.margin_total,
-                    'purchases_total', calc.purchase_count_total,
-                    'first_purchase_date', calc.first_purchase_date, 'last_purchase_date',
-                        calc.last_purchase_date,
-                    'previous_purchase_date', calc.previous_purchase_date,
-                    'repeat_margin_avg', calc.repeat_margin_avg),
-                'cost_sources', jsonb_build_object(
-                    'lines_cogs', calc.lines_cogs, 'lines_sale', calc.lines_sale,
-                    'lines_standard', calc.lines_standard, 'lines_none', calc.lines_none,
-                    'revenue_estimated', calc.revenue_estimated,
-                    'estimated_share', CASE WHEN calc.revenue_total <> 0
-                        THEN ROUND(100 * calc.revenue_estimated / calc.revenue_total, 2) END),
-                'abc', jsonb_build_object(
-                    'basis', %(basis)s::varchar, 'value', calc.basis, 'rank', calc.abc_rank,
-                    'ranked_customers', co.basis_customers, 'company_total', co.basis_total,
-                    'share_before', ROUND(calc.share_before, 4), 'cumulative_share',
-                        ROUND(calc.cumulative_share, 4),
-                    'threshold_a', %(a_share)s::numeric, 'threshold_b', %(b_share)s::numeric,
-                    'class', calc.abc_class, 'rule', calc.abc_rule),
-                'rfm', jsonb_build_object(
-                    'population', calc.rfm_population,
-                    'recency_days', calc.recency_days, 'frequency', calc.purchase_count,
-                    'monetary', calc.margin_period,
-                    'recency_cuts', to_jsonb(co.recency_cuts), 'frequency_cuts', to_jsonb(co.frequency_cuts),
-                    'monetary_cuts', to_jsonb(co.monetary_cuts),
-                    'recency', calc.rfm_recency, 'frequency_score', calc.rfm_frequency,
-                    'monetary_score', calc.rfm_monetary, 'segment_id', calc.rfm_segment,
-                    'rule', CASE WHEN calc.rfm_population IS NULL THEN 'no_purchase_in_history'
-                                 ELSE 'quintile_of_rank' END),
-                'development', jsonb_build_object(
-                    'formula', 'sum(w_m * clamp(100 + 50 * (g_m - G_m), 0, 200)) / sum(w_m); '
-                               'g = (current - previous) / ((|current| + |previous|) / 2), 0 when both are 0',
-                    'weights', jsonb_build_object('revenue', %(w_revenue)s::numeric, 'margin',
-                        %(w_margin)s::numeric,
-                                                  'purchases', %(w_purchases)s::numeric,
-                                                  'categories', %(w_categories)s::numeric),
-                    'metrics', jsonb_build_object(
-                        'revenue', jsonb_build_object('current', calc.revenue_period, 'previous',
-                            calc.revenue_previous,
-                            'company_current', co.revenue_period, 'company_previous', co.revenue_previous,
-                            'growth', ROUND(calc.growth_revenue, 4), 'index', ROUND(calc.index_revenue, 2)),
-                        'margin', jsonb_build_object('current', calc.margin_period, 'previous',
-                            calc.margin_previous,
-                            'company_current', co.margin_period, 'company_previous', co.margin_previous,
-                            'growth', ROUND(calc.growth_margin, 4), 'index', ROUND(calc.index_margin, 2)),
-                        'purchases', jsonb_build_object('current', calc.purchase_count,
-                            'previous', calc.purchases_previous,
-                            'company_current', co.purchases_period, 'company_previous', co.purchases_previous,
-                            'growth', ROUND(calc.growth_purchases, 4), 'index', ROUND(calc.index_purchases,
-                                2)),
-                        'categories', jsonb_build_object('current', calc.categories_period,
-                            'previous', calc.categories_previous,
-                            'company_current', co.categories_period, 'company_previous',
-                                co.categories_previous,
-                            'growth', ROUND(calc.growth_categories, 4), 'index',
-                                ROUND(calc.index_categories, 2))),
-                    'index', calc.development_index),
-                'churn', jsonb_build_object(
-                    'days_since_last_purchase', calc.recency_days,
-                    'expected_interval_days', calc.expected_interval_days,
-                    'interval_source', calc.interval_source,
-                    'company_median_interval_days', ROUND(co.median_interval_days::numeric, 1),
-                    'fallback_interval_days', %(fallback)s::numeric,
-                    'ratio', calc.churn_ratio,
-                    'previous_gap_days', calc.last_purchase_date - calc.previous_purchase_date,
-                    'previous_gap_ratio', calc.gap_ratio,
-                    'thresholds', jsonb_build_object('at_risk', %(at_risk)s::numeric, 'dormant',
-                        %(dormant)s::numeric,
-                                                     'lost', %(lost)s::numeric),
-                    'state', calc.churn_state, 'rule', calc.churn_rule),
-                'service_tier', jsonb_build_object(
-                    'abc_class', calc.abc_class, 'development_index', calc.development_index,
-                    'rule_id', calc.service_rule_id, 'tier', calc.service_tier,
-                    'rule', CASE WHEN calc.service_rule_id IS NULL THEN 'no_matching_rule'
-                        ELSE 'matrix_row' END),
-                'benefit', jsonb_build_object(
-                    'index', calc.benefit_index,
-                    'components', COALESCE(calc.benefit_components, '{}'::jsonb),
-                    'rule', CASE WHEN calc.benefit_index IS NULL THEN 'no_component_with_data'
-                                 ELSE 'weighted_mean_of_components' END))
-              FROM crm_value_calc_company co
-            """,
-                basis=company.crm_value_abc_basis or "margin",
-                a_share=company.crm_value_abc_a_share,
-                b_share=company.crm_value_abc_b_share,
-                w_revenue=weights["revenue"],
-                w_margin=weights["margin"],
-                w_purchases=weights["purchases"],
-                w_categories=weights["categories"],
-                lost=company.crm_value_churn_lost_ratio,
-                dormant=company.crm_value_churn_dormant_ratio,
-                at_risk=company.crm_value_churn_at_risk_ratio,
-                fallback=FALLBACK_INTERVAL_DAYS,
-                **windows,
+                SELECT DISTINCT rp.commercial_partner_id
+                  FROM crm_value_benefit b
+                  JOIN res_partner rp ON rp.id = b.partner_id
+                 WHERE b.company_id = %s AND b.write_date >= %s
+                """,
+                company.id,
+                company.crm_value_last_run - INCREMENTAL_MARGIN,
             )
+        )
+        computed = set(partner_ids) | {partner for partner, _day in partner_days or ()}
+        computed.update(row[0] for row in cr.fetchall())
+        cr.execute(
+            SQL(
+                """
+                UPDATE crm_value_calc calc
+                   SET benefit_index = score.benefit_index,
+                       benefit_components = score.inputs -> 'benefit' -> 'components'
+                  FROM crm_value_score score
+                 WHERE score.company_id = %s AND score.partner_id = calc.partner_id
+                   AND NOT calc.partner_id = ANY(%s)
+                """,
+                company.id,
+                sorted(computed),
+            )
+        )
+        return computed
+
+    def _crm_value_inputs_sql(self, company, as_of):
+        """The ``inputs`` of each score (every raw value, threshold, cut point and rule, for "Why
+        this score?"): a jsonb expression over ``crm_value_calc calc`` and
+        ``crm_value_calc_company co``, built by the statement that stores the scores."""
+        windows = self._crm_value_windows(company, as_of)
+        weights = {
+            "revenue": company.crm_value_dev_weight_revenue,
+            "margin": company.crm_value_dev_weight_margin,
+            "purchases": company.crm_value_dev_weight_purchases,
+            "categories": company.crm_value_dev_weight_categories,
+        }
+        return SQL(
+            """
+        jsonb_build_object(
+            'method_version', calc.method_version,
+            'as_of', calc.as_of_date,
+            'windows', jsonb_build_object(
+                'period_months', %(period_months)s::integer, 'history_months',
+                    %(history_months)s::integer,
+                'period', jsonb_build_array(%(period_from)s::date + 1, %(as_of)s::date),
+                'previous_period', jsonb_build_array(%(previous_from)s::date + 1, %(period_from)s::date),
+                'history', jsonb_build_array(%(history_from)s::date + 1, %(as_of)s::date)),
+            'values', jsonb_build_object(
+                'revenue_period', calc.revenue_period, 'margin_period', calc.margin_period,
+                'revenue_previous', calc.revenue_previous, 'margin_previous', calc.margin_previous,
+                'purchases_period', calc.purchase_count, 'purchases_previous', calc.purchases_previous,
+                'categories_period', calc.categories_period, 'categories_previous',
+                    calc.categories_previous,
+                'revenue_total', calc.revenue_total, 'margin_total', calc.margin_total,
+                'purchases_total', calc.purchase_count_total,
+                'first_purchase_date', calc.first_purchase_date, 'last_purchase_date',
+                    calc.last_purchase_date,
+                'previous_purchase_date', calc.previous_purchase_date,
+                'repeat_margin_avg', calc.repeat_margin_avg),
+            'cost_sources', jsonb_build_object(
+                'lines_cogs', calc.lines_cogs, 'lines_sale', calc.lines_sale,
+                'lines_standard', calc.lines_standard, 'lines_none', calc.lines_none,
+                'revenue_estimated', calc.revenue_estimated,
+                'estimated_share', CASE WHEN calc.revenue_total <> 0
+                    THEN ROUND(100 * calc.revenue_estimated / calc.revenue_total, 2) END),
+            'abc', jsonb_build_object(
+                'basis', %(basis)s::varchar, 'value', calc.basis, 'rank', calc.abc_rank,
+                'ranked_customers', co.basis_customers, 'company_total', co.basis_total,
+                'share_before', ROUND(calc.share_before, 4), 'cumulative_share',
+                    ROUND(calc.cumulative_share, 4),
+                'threshold_a', %(a_share)s::numeric, 'threshold_b', %(b_share)s::numeric,
+                'class', calc.abc_class, 'rule', calc.abc_rule),
+            'rfm', jsonb_build_object(
+                'population', calc.rfm_population,
+                'recency_days', calc.recency_days, 'frequency', calc.purchase_count,
+                'monetary', calc.margin_period,
+                'recency_cuts', to_jsonb(co.recency_cuts), 'frequency_cuts', to_jsonb(co.frequency_cuts),
+                'monetary_cuts', to_jsonb(co.monetary_cuts),
+                'recency', calc.rfm_recency, 'frequency_score', calc.rfm_frequency,
+                'monetary_score', calc.rfm_monetary, 'segment_id', calc.rfm_segment,
+                'rule', CASE WHEN calc.rfm_population IS NULL THEN 'no_purchase_in_history'
+                             ELSE 'quintile_of_rank' END),
+            'development', jsonb_build_object(
+                'formula', 'sum(w_m * clamp(100 + 50 * (g_m - G_m), 0, 200)) / sum(w_m); '
+                           'g = (current - previous) / ((|current| + |previous|) / 2), 0 when both are 0',
+                'weights', jsonb_build_object('revenue', %(w_revenue)s::numeric, 'margin',
+                    %(w_margin)s::numeric,
+                                              'purchases', %(w_purchases)s::numeric,
+                                              'categories', %(w_categories)s::numeric),
+                'metrics', jsonb_build_object(
+                    'revenue', jsonb_build_object('current', calc.revenue_period, 'previous',
+                        calc.revenue_previous,
+                        'company_current', co.revenue_period, 'company_previous', co.revenue_previous,
+                        'growth', ROUND(calc.growth_revenue, 4), 'index', ROUND(calc.index_revenue, 2)),
+                    'margin', jsonb_build_object('current', calc.margin_period, 'previous',
+                        calc.margin_previous,
+                        'company_current', co.margin_period, 'company_previous', co.margin_previous,
+                        'growth', ROUND(calc.growth_margin, 4), 'index', ROUND(calc.index_margin, 2)),
+                    'purchases', jsonb_build_object('current', calc.purchase_count,
+                        'previous', calc.purchases_previous,
+                        'company_current', co.purchases_period, 'company_previous', co.purchases_previous,
+                        'growth', ROUND(calc.growth_purchases, 4), 'index', ROUND(calc.index_purchases,
+                            2)),
+                    'categories', jsonb_build_object('current', calc.categories_period,
+                        'previous', calc.categories_previous,
+                        'company_current', co.categories_period, 'company_previous',
+                            co.categories_previous,
+                        'growth', ROUND(calc.growth_categories, 4), 'index',
+                            ROUND(calc.index_categories, 2))),
+                'index', calc.development_index),
+            'churn', jsonb_build_object(
+                'days_since_last_purchase', calc.recency_days,
+                'expected_interval_days', calc.expected_interval_days,
+                'interval_source', calc.interval_source,
+                'company_median_interval_days', ROUND(co.median_interval_days::numeric, 1),
+                'fallback_interval_days', %(fallback)s::numeric,
+                'ratio', calc.churn_ratio,
+                'previous_gap_days', calc.last_purchase_date - calc.previous_purchase_date,
+                'previous_gap_ratio', calc.gap_ratio,
+                'thresholds', jsonb_build_object('at_risk', %(at_risk)s::numeric, 'dormant',
+                    %(dormant)s::numeric,
+                                                 'lost', %(lost)s::numeric),
+                'state', calc.churn_state, 'rule', calc.churn_rule),
+            'service_tier', jsonb_build_object(
+                'abc_class', calc.abc_class, 'development_index', calc.development_index,
+                'rule_id', calc.service_rule_id, 'tier', calc.service_tier,
+                'rule', CASE WHEN calc.service_rule_id IS NULL THEN 'no_matching_rule'
+                    ELSE 'matrix_row' END),
+            'benefit', jsonb_build_object(
+                'index', calc.benefit_index,
+                'components', COALESCE(calc.benefit_components, '{}'::jsonb),
+                'rule', CASE WHEN calc.benefit_index IS NULL THEN 'no_component_with_data'
+                             ELSE 'weighted_mean_of_components' END))
+        """,
+            basis=company.crm_value_abc_basis or "margin",
+            a_share=company.crm_value_abc_a_share,
+            b_share=company.crm_value_abc_b_share,
+            w_revenue=weights["revenue"],
+            w_margin=weights["margin"],
+            w_purchases=weights["purchases"],
+            w_categories=weights["categories"],
+            lost=company.crm_value_churn_lost_ratio,
+            dormant=company.crm_value_churn_dormant_ratio,
+            at_risk=company.crm_value_churn_at_risk_ratio,
+            fallback=FALLBACK_INTERVAL_DAYS,
+            **windows,
         )
 
     def _crm_value_store(self, company, as_of):
         """Upsert ``crm_value_calc`` into crm_value_score (rows whose values did not change are
         left alone), then run ``_crm_value_after_store``."""
         columns = SQL(", ").join(SQL.identifier(column) for column in SCORE_COLUMNS)
-        values = SQL(", ").join(self._crm_value_calc_expression(column) for column in SCORE_COLUMNS)
+        inputs = self._crm_value_inputs_sql(company, as_of)
+        values = SQL(", ").join(
+            inputs if column == "inputs" else self._crm_value_calc_expression(column)
+            for column in SCORE_COLUMNS
+        )
         updates = SQL(", ").join(
             SQL("%s = EXCLUDED.%s", SQL.identifier(column), SQL.identifier(column))
             for column in SCORE_COLUMNS
@@ -934,18 +1075,27 @@ class CrmValueScore(models.Model):
         compared = [column for column in SCORE_COLUMNS if column not in ("as_of_date",)]
         old = SQL(", ").join(SQL("crm_value_score.%s", SQL.identifier(column)) for column in compared)
         new = SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(column)) for column in compared)
+        # the partners whose score this statement writes (``_crm_value_stored_partner_ids``)
+        self.env.cr.execute(
+            "DROP TABLE IF EXISTS crm_value_stored;"
+            " CREATE TEMPORARY TABLE crm_value_stored (partner_id integer) ON COMMIT DROP"
+        )
         self.env.cr.execute(
             SQL(
                 """
-            INSERT INTO crm_value_score (partner_id, company_id, %(columns)s, computed_at,
-                                         create_uid, create_date, write_uid, write_date)
-            SELECT calc.partner_id, %(company)s, %(values)s, NOW() AT TIME ZONE 'UTC',
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM crm_value_calc calc
-            ON CONFLICT (partner_id, company_id) DO UPDATE
-               SET %(updates)s, computed_at = EXCLUDED.computed_at,
-                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-             WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
+            WITH stored AS (
+                INSERT INTO crm_value_score (partner_id, company_id, %(columns)s, computed_at,
+                                             create_uid, create_date, write_uid, write_date)
+                SELECT calc.partner_id, %(company)s, %(values)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM crm_value_calc calc CROSS JOIN crm_value_calc_company co
+                ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET %(updates)s, computed_at = EXCLUDED.computed_at,
+                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                 WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
+             RETURNING partner_id
+            )
+            INSERT INTO crm_value_stored SELECT partner_id FROM stored
             """,
                 columns=columns,
                 values=values,
@@ -958,6 +1108,16 @@ class CrmValueScore(models.Model):
         )
         self.env["crm.value.score"].invalidate_model()
         self._crm_value_after_store(company, as_of)
+
+    @api.model
+    def _crm_value_stored_partner_ids(self):
+        """The partners whose score the last ``_crm_value_store`` of this transaction inserted
+        or changed (None outside a recompute)."""
+        self.env.cr.execute("SELECT to_regclass('pg_temp.crm_value_stored') IS NOT NULL")
+        if not self.env.cr.fetchone()[0]:
+            return None
+        self.env.cr.execute("SELECT partner_id FROM crm_value_stored")
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _crm_value_calc_expression(self, column):

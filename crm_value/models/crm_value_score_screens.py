@@ -46,7 +46,7 @@ class CrmValueScore(models.Model):
         """After the engine stored ``company``'s scores: bands, then the partners' copies."""
         res = super()._crm_value_after_store(company, as_of)
         self._crm_value_update_bands(company)
-        self._crm_value_sync_partners(company)
+        self._crm_value_sync_partners(company, partner_ids=self._crm_value_stored_partner_ids())
         return res
 
     @api.model
@@ -103,11 +103,15 @@ class CrmValueScore(models.Model):
         return self.env.cr.rowcount
 
     @api.model
-    def _crm_value_sync_partners(self, company):
+    def _crm_value_sync_partners(self, company, partner_ids=None):
         """Copy ``company``'s scores onto the company-dependent fields of their partners, in one
         UPDATE: each jsonb column gets the key of ``company`` set to the score's value (or removed
         when the partner has no score of ``company`` any more); only partners whose copy differs
-        are written. Returns the number of partners updated."""
+        are written. Returns the number of partners updated.
+
+        ``partner_ids``: only these partners (the recompute passes the partners whose score it
+        just wrote; the others' copies are already right), without looking through every
+        partner for copies whose score is gone (the recompute never deletes a score)."""
         Partner = self.env["res.partner"]
         self.flush_model(list(PARTNER_SYNC_COLUMNS.values()) + ["partner_id", "company_id"])
         Partner.flush_model(list(PARTNER_SYNC_COLUMNS))
@@ -147,7 +151,7 @@ class CrmValueScore(models.Model):
                           FROM res_partner candidate
                           LEFT JOIN crm_value_score score
                                  ON score.partner_id = candidate.id AND score.company_id = %(company_id)s
-                         WHERE score.id IS NOT NULL OR %(any_key)s
+                         WHERE %(candidates)s
                        ) src
                  WHERE partner.id = src.partner_id AND (%(differs)s)
                 """,
@@ -157,7 +161,9 @@ class CrmValueScore(models.Model):
                     for source in PARTNER_SYNC_COLUMNS.values()
                 ),
                 company_id=company.id,
-                any_key=SQL(" OR ").join(any_key),
+                candidates=SQL("candidate.id = ANY(%s)", list(partner_ids))
+                if partner_ids is not None
+                else SQL("score.id IS NOT NULL OR %s", SQL(" OR ").join(any_key)),
                 differs=SQL(" OR ").join(differs),
             )
         )

@@ -103,8 +103,9 @@ class CrmValueSnapshot(models.Model):
         for index, end in enumerate(ends):
             # the daily recompute of the company rewrites the same purchase days: one at a time
             self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", ADVISORY_LOCK_KEY, company.id))
-            Score._crm_value_compute(company, end, partner_ids=None if index == 0 else set())
-            self._crm_value_write_snapshots(company, end)
+            with Score._crm_value_planner_settings():
+                Score._crm_value_compute(company, end, partner_ids=None if index == 0 else set())
+                self._crm_value_write_snapshots(company, end)
             done.append(end)
             self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(ends) - index - 1)
             self._crm_value_commit()

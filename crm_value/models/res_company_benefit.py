@@ -13,6 +13,15 @@ BENEFIT_WEIGHT_FIELDS = (
 class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
+    def write(self, vals):
+        # the next run reuses no benefit index computed with the former settings (the engine's
+        # second run of a day copies the benefit index of unchanged customers)
+        if (set(BENEFIT_WEIGHT_FIELDS) | {"crm_value_benefit_discount_full"}) & set(
+            vals
+        ) and "crm_value_last_run" not in vals:
+            vals = dict(vals, crm_value_last_run=False)
+        return super().write(vals)
+
     crm_value_benefit_weight_discount = fields.Float(
         string="Weight: Discounts and Credits",
         default=1.0,

@@ -276,6 +276,83 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertAlmostEqual(zeta.cumulative_share, 100 * (880 + 350 + 300 + 170) / 1870, places=3)
         self.assertEqual(scores[self.partners["epsilon"]].inputs["abc"]["rank"], 5)
 
+    def _stale_last_run(self):
+        """The invoices so far were created and written long before the company's last run, a
+        minute ago (in a test, everything shares the transaction's time)."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET write_date = write_date - interval '1 day',"
+                " create_date = create_date - interval '1 day'"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
+                "WHERE id = %s",
+                self.company1.id,
+            )
+        )
+        self.company1.invalidate_recordset(["crm_value_last_run"])
+
+    def _score_rows(self, company):
+        """Every stored column of ``company``'s scores that a run computes, by partner."""
+        self.env["crm.value.score"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, revenue_period, margin_period, revenue_total, margin_total,
+                       purchase_count, first_purchase_date, last_purchase_date, rfm_recency,
+                       rfm_frequency, rfm_monetary, rfm_segment, abc_class, cumulative_share,
+                       development_index, benefit_index, churn_state, expected_interval_days,
+                       service_tier, inputs::text
+                  FROM crm_value_score WHERE company_id = %s ORDER BY partner_id
+                """,
+                company.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def test_incremental_run_new_invoice_reads_its_own_day_only(self):
+        """A document created after the last run is read again by its day only; a document the
+        last run read, changed since, makes its customer's every day read again; the scores of
+        that second run of the day (benefit index of unchanged customers copied) are those of a
+        run reading everything."""
+        self._stale_last_run()
+        score_model = self.env["crm.value.score"]
+        zeta = self.partners["zeta"]
+        self._invoice(self.company1, zeta, "2026-06-25", [(self.p2, 1, 100)])
+        self.assertEqual(
+            score_model._crm_value_changes(self.company1), (set(), {(zeta.id, date(2026, 6, 25))})
+        )
+        # the credit note of Alpha, read by the last run, goes back to draft
+        self.alpha_refund.button_draft()
+        self.assertEqual(
+            score_model._crm_value_changes(self.company1),
+            ({self.partners["alpha"].id}, {(zeta.id, date(2026, 6, 25))}),
+        )
+        zeta_days = self.env["crm.value.purchase.day"].search(
+            [("partner_id", "=", zeta.id), ("company_id", "=", self.company1.id)]
+        )
+        with freeze_time(NOW):
+            score_model.with_user(self.sales_manager)._recompute()
+        zeta_days_after = self.env["crm.value.purchase.day"].search(
+            [("partner_id", "=", zeta.id), ("company_id", "=", self.company1.id)]
+        )
+        # Zeta's earlier day kept as it was, the new one added
+        self.assertEqual(len(zeta_days_after), len(zeta_days) + 1)
+        self.assertLess(zeta_days, zeta_days_after)
+        incremental = self._score_rows(self.company1)
+        # the partners' copies are up to date: a sync of every partner finds nothing to write
+        self.assertEqual(score_model._crm_value_sync_partners(self.company1), 0)
+        with freeze_time(NOW):
+            score_model.with_user(self.sales_manager)._recompute(full=True)
+        self.assertEqual(self._score_rows(self.company1), incremental)
+
+    def test_benefit_settings_force_a_full_run(self):
+        self.assertTrue(self.company1.crm_value_last_run)
+        self.company1.crm_value_benefit_weight_on_time = 2.0
+        self.assertFalse(self.company1.crm_value_last_run)
+
     def test_unchanged_scores_are_not_rewritten(self):
         alpha = self.score("alpha")
         self.env.cr.execute(
