@@ -31,28 +31,11 @@ class ResCompany(models.Model):
 
     @api.constrains("crm_cost_guard_min_margin")
     def _check_crm_cost_guard_min_margin(self):
-        for company in self:
-            if not 0 <= company.crm_cost_guard_min_margin < 100:
-                raise ValidationError(
-                    self.env._(
-                        "The minimum margin of the quotation cost guard of %(company)s must be "
-                        "between 0 and 100%%, not %(margin)s%%.",
-                        company=company.name,
-                        margin=company.crm_cost_guard_min_margin,
-                    )
-                )
+        self._crm_check_setting_range("crm_cost_guard_min_margin", 0, 100, high_open=True)
 
     @api.constrains("crm_check_daily_limit")
     def _check_crm_check_daily_limit(self):
-        for company in self:
-            if company.crm_check_daily_limit < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The daily limit of customer checks of %(company)s cannot be negative "
-                        "(0 means no limit).",
-                        company=company.name,
-                    )
-                )
+        self._crm_check_setting_range("crm_check_daily_limit", 0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -60,3 +43,45 @@ class ResCompany(models.Model):
         for company in companies:
             self.env["crm.pool"]._get_default(company)
         return companies
+
+    def _crm_check_setting_range(self, fname, low, high=None, low_open=False, high_open=False):
+        """Refuse the companies whose number setting ``fname`` is outside ``low`` to ``high`` (no
+        upper limit when ``high`` is None; a limit is allowed unless ``low_open``/``high_open``),
+        in a message that names the setting, the company, the value and the allowed range. For
+        the ``@api.constrains`` of company settings, here and in the addons that depend on this one."""
+        for company in self:
+            value = company[fname]
+            too_low = value <= low if low_open else value < low
+            too_high = high is not None and (value >= high if high_open else value > high)
+            if too_low or too_high:
+                raise ValidationError(
+                    company._crm_setting_range_message(fname, low, high, low_open, high_open)
+                )
+
+    def _crm_setting_range_message(self, fname, low, high, low_open, high_open):
+        self.ensure_one()
+        args = {
+            "setting": self._fields[fname]._description_string(self.env),
+            "company": self.name,
+            "value": self[fname],
+        }
+        if high is None and low == 0 and not low_open:
+            return self.env._("%(setting)s of %(company)s cannot be negative, not %(value)s.", **args)
+        if high is not None and not (low_open or high_open):
+            allowed = self.env._("between %(low)s and %(high)s", low=low, high=high)
+        else:
+            allowed = (
+                self.env._("more than %(low)s", low=low)
+                if low_open
+                else self.env._("at least %(low)s", low=low)
+            )
+            if high is not None:
+                upper = (
+                    self.env._("less than %(high)s", high=high)
+                    if high_open
+                    else self.env._("at most %(high)s", high=high)
+                )
+                allowed = self.env._("%(lower)s and %(upper)s", lower=allowed, upper=upper)
+        return self.env._(
+            "%(setting)s of %(company)s must be %(allowed)s, not %(value)s.", allowed=allowed, **args
+        )

@@ -1,6 +1,7 @@
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.modules.module import get_manifest, get_module_path
 from odoo.tests import HttpCase, tagged
 
@@ -39,6 +40,22 @@ class TestCrmLifecycleAccess(CrmSuiteCase):
     def test_settings_saved_by_administrator(self):
         company = self.assertSettingsBlock("crm_lifecycle_setting_container", "crm_duplicate_check", False)
         self.assertFalse(company.crm_duplicate_check)
+
+    def test_settings_out_of_range_refused_naming_setting_and_range(self):
+        company = self.administrator.company_id.with_user(self.administrator)
+        with self.assertRaises(ValidationError) as refused:
+            company.crm_cost_guard_min_margin = 100.0
+        self.assertEqual(
+            refused.exception.args[0],
+            f"Minimum Margin (%) of {company.name} must be at least 0 and less than 100, not 100.0.",
+        )
+        with self.assertRaises(ValidationError) as refused:
+            company.crm_check_daily_limit = -1
+        self.assertEqual(
+            refused.exception.args[0], f"Daily Customer Checks of {company.name} cannot be negative, not -1."
+        )
+        company.write({"crm_cost_guard_min_margin": 99.5, "crm_check_daily_limit": 0})
+        self.assertEqual(company.crm_cost_guard_min_margin, 99.5)
 
     def test_settings_refused_to_salesperson_and_manager(self):
         """Settings are Odoo's administrators' screen; salespeople never see them."""

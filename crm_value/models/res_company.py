@@ -66,15 +66,7 @@ class ResCompany(models.Model):
 
     @api.constrains("crm_value_period_months")
     def _check_crm_value_period_months(self):
-        for company in self:
-            if not 1 <= company.crm_value_period_months <= 120:
-                raise ValidationError(
-                    self.env._(
-                        "The value period of %(company)s must be between 1 and 120 months, not %(months)s.",
-                        company=company.name,
-                        months=company.crm_value_period_months,
-                    )
-                )
+        self._crm_check_setting_range("crm_value_period_months", 1, 120)
 
     @api.constrains("crm_value_history_months", "crm_value_period_months")
     def _check_crm_value_history_months(self):

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 # weights of the benefit index components of this addon (crm_value_score_benefit.py)
 BENEFIT_WEIGHT_FIELDS = (
@@ -53,19 +52,6 @@ class ResCompany(models.Model):
 
     @api.constrains(*BENEFIT_WEIGHT_FIELDS, "crm_value_benefit_discount_full")
     def _check_crm_value_benefit_settings(self):
-        for company in self:
-            if any(company[fname] < 0 for fname in BENEFIT_WEIGHT_FIELDS):
-                raise ValidationError(
-                    self.env._(
-                        "The benefit index weights of %(company)s cannot be negative.", company=company.name
-                    )
-                )
-            if not 0 < company.crm_value_benefit_discount_full <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The discounts giving a full benefit score at %(company)s must be more than 0%% "
-                        "and at most 100%%, not %(value)s%%.",
-                        company=company.name,
-                        value=company.crm_value_benefit_discount_full,
-                    )
-                )
+        for fname in BENEFIT_WEIGHT_FIELDS:
+            self._crm_check_setting_range(fname, 0)
+        self._crm_check_setting_range("crm_value_benefit_discount_full", 0, 100, low_open=True)

@@ -9,31 +9,43 @@ SPARKLINE_POINTS = 12
 SPARKLINE_WIDTH = 240
 SPARKLINE_HEIGHT = 48
 SPARKLINE_PAD = 4
-# the score fields the Value tab shows, read through the current company's score
-SCORE_FIELDS_SHOWN = (
-    "abc_class",
-    "cumulative_share",
-    "revenue_period",
-    "margin_period",
-    "revenue_total",
-    "margin_total",
-    "purchase_count",
-    "first_purchase_date",
-    "last_purchase_date",
-    "rfm_recency",
-    "rfm_frequency",
-    "rfm_monetary",
-    "rfm_segment",
-    "development_index",
-    "benefit_index",
-    "churn_state",
-    "expected_interval_days",
-    "p_alive",
-    "expected_purchases",
-    "clv",
-    "service_tier",
-    "computed_at",
-)
+# the score fields the Value tab shows, read through the current company's score: each becomes
+# the partner field crm_value_score_<name>, of the score field's type (a related field has its
+# target's type) and with its label, or the label given here where a partner field of this addon
+# already has the score's (the company-dependent copies for the lists)
+SCORE_FIELDS_SHOWN = {
+    "abc_class": (fields.Selection, "Value Class (Score)"),
+    "cumulative_share": (fields.Float, None),
+    "revenue_period": (fields.Monetary, None),
+    "margin_period": (fields.Monetary, None),
+    "revenue_total": (fields.Monetary, None),
+    "margin_total": (fields.Monetary, None),
+    "purchase_count": (fields.Integer, None),
+    "first_purchase_date": (fields.Date, None),
+    "last_purchase_date": (fields.Date, None),
+    "rfm_recency": (fields.Integer, None),
+    "rfm_frequency": (fields.Integer, None),
+    "rfm_monetary": (fields.Integer, None),
+    "rfm_segment": (fields.Many2one, "RFM Segment (Score)"),
+    "development_index": (fields.Float, "Development Index (Score)"),
+    "benefit_index": (fields.Float, "Benefit Index (Score)"),
+    "churn_state": (fields.Selection, "Churn State (Score)"),
+    "expected_interval_days": (fields.Float, None),
+    "p_alive": (fields.Float, None),
+    "expected_purchases": (fields.Float, None),
+    "clv": (fields.Monetary, None),
+    "service_tier": (fields.Selection, None),
+    "computed_at": (fields.Datetime, None),
+}
+
+
+def _score_field(name, field_type, string=None):
+    """The partner's read-only copy of the field ``name`` of the current company's score, for the
+    Value tab; amounts in the score's currency."""
+    attrs = {"string": string} if string else {}
+    if field_type is fields.Monetary:
+        attrs["currency_field"] = "crm_value_score_currency_id"
+    return field_type(related=f"crm_value_score_id.{name}", groups="crm_value.group_crm_value_user", **attrs)
 
 
 class ResPartner(models.Model):
@@ -105,92 +117,11 @@ class ResPartner(models.Model):
         string="Value Currency",
         groups="crm_value.group_crm_value_user",
     )
-    crm_value_score_abc_class = fields.Selection(
-        related="crm_value_score_id.abc_class",
-        string="Value Class (Score)",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_cumulative_share = fields.Float(
-        related="crm_value_score_id.cumulative_share", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_revenue_period = fields.Monetary(
-        related="crm_value_score_id.revenue_period",
-        currency_field="crm_value_score_currency_id",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_margin_period = fields.Monetary(
-        related="crm_value_score_id.margin_period",
-        currency_field="crm_value_score_currency_id",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_revenue_total = fields.Monetary(
-        related="crm_value_score_id.revenue_total",
-        currency_field="crm_value_score_currency_id",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_margin_total = fields.Monetary(
-        related="crm_value_score_id.margin_total",
-        currency_field="crm_value_score_currency_id",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_purchase_count = fields.Integer(
-        related="crm_value_score_id.purchase_count", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_first_purchase_date = fields.Date(
-        related="crm_value_score_id.first_purchase_date", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_last_purchase_date = fields.Date(
-        related="crm_value_score_id.last_purchase_date", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_rfm_recency = fields.Integer(
-        related="crm_value_score_id.rfm_recency", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_rfm_frequency = fields.Integer(
-        related="crm_value_score_id.rfm_frequency", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_rfm_monetary = fields.Integer(
-        related="crm_value_score_id.rfm_monetary", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_rfm_segment = fields.Many2one(
-        related="crm_value_score_id.rfm_segment",
-        string="RFM Segment (Score)",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_development_index = fields.Float(
-        related="crm_value_score_id.development_index",
-        string="Development Index (Score)",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_benefit_index = fields.Float(
-        related="crm_value_score_id.benefit_index",
-        string="Benefit Index (Score)",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_churn_state = fields.Selection(
-        related="crm_value_score_id.churn_state",
-        string="Churn State (Score)",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_expected_interval_days = fields.Float(
-        related="crm_value_score_id.expected_interval_days", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_p_alive = fields.Float(
-        related="crm_value_score_id.p_alive", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_expected_purchases = fields.Float(
-        related="crm_value_score_id.expected_purchases", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_clv = fields.Monetary(
-        related="crm_value_score_id.clv",
-        currency_field="crm_value_score_currency_id",
-        groups="crm_value.group_crm_value_user",
-    )
-    crm_value_score_service_tier = fields.Selection(
-        related="crm_value_score_id.service_tier", groups="crm_value.group_crm_value_user"
-    )
-    crm_value_score_computed_at = fields.Datetime(
-        related="crm_value_score_id.computed_at", groups="crm_value.group_crm_value_user"
-    )
+    # crm_value_score_abc_class, crm_value_score_cumulative_share, ...: see SCORE_FIELDS_SHOWN
+    # (the class body is the model's namespace: a field put in it is declared like any other)
+    for _name, (_field_type, _string) in SCORE_FIELDS_SHOWN.items():
+        vars()[f"crm_value_score_{_name}"] = _score_field(_name, _field_type, _string)
+    del _name, _field_type, _string
     crm_value_score_explanation_html = fields.Html(
         related="crm_value_score_id.explanation_html", groups="crm_value.group_crm_value_user"
     )

@@ -1,10 +1,26 @@
 from datetime import date
 
 from odoo import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.crm_lifecycle.tests.common import CrmSuiteCase
 
 AS_OF = date(2026, 6, 30)
+
+
+def create_company_with_salesperson(env, company_name, login, user_name):
+    """Another company and a salesperson who works in it only: (company, user), for the
+    multi-company rules (what one company's salespeople see of another's records)."""
+    company = env["res.company"].create({"name": company_name})
+    salesperson = new_test_user(
+        env,
+        login=login,
+        name=user_name,
+        groups="sales_team.group_sale_salesman",
+        company_id=company.id,
+        company_ids=[Command.set(company.ids)],
+    )
+    return company, salesperson
 
 
 class CrmValueEngineCase(CrmSuiteCase):

@@ -22,6 +22,6 @@ class TestCrmValueAccess(CrmSuiteCase):
         self.assertEqual(company.crm_value_period_months, 24)
 
     def test_settings_reject_bad_period(self):
-        with self.assertRaisesRegex(ValidationError, "between 1 and 120 months"):
+        with self.assertRaisesRegex(ValidationError, "between 1 and 120"):
             self.env.company.crm_value_period_months = 0
         self.assertSettingsRefused(self.sales_manager)

@@ -1,8 +1,9 @@
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.crm_lifecycle.tests.common_pool import PoolCase
+
+from .common import create_company_with_salesperson
 
 
 @tagged("post_install", "-at_install")
@@ -25,14 +26,8 @@ class TestBenefitAccess(PoolCase):
         cls.pool_benefit = Benefit.create(
             {"name": "Pool saving", "partner_id": cls.pooled.id, "amount": 30.0}
         )
-        cls.other_company = cls.env["res.company"].create({"name": "Benefit Other Company"})
-        cls.foreign_salesperson = new_test_user(
-            cls.env,
-            login="crm_benefit_foreign",
-            name="Fiona Foreign",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+        cls.other_company, cls.foreign_salesperson = create_company_with_salesperson(
+            cls.env, "Benefit Other Company", "crm_benefit_foreign", "Fiona Foreign"
         )
         cls.portal_user = new_test_user(
             cls.env, login="crm_benefit_portal", name="Pete Portal", groups="base.group_portal"

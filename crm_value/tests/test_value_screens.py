@@ -5,6 +5,8 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.crm_lifecycle.tests.common import CrmSuiteCase
 
+from .common import create_company_with_salesperson
+
 SCREEN_ACTIONS = {
     # action xml id: whether a salesperson may open it
     "crm_value.crm_value_score_action": True,
@@ -38,14 +40,8 @@ class ValueScreensCase(CrmSuiteCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "Value Screens B Ltd"})
-        cls.salesperson_b = new_test_user(
-            cls.env,
-            login="crm_value_salesperson_b",
-            name="Bob Seller B",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+        cls.company_b, cls.salesperson_b = create_company_with_salesperson(
+            cls.env, "Value Screens B Ltd", "crm_value_salesperson_b", "Bob Seller B"
         )
         cls.manager_ab = new_test_user(
             cls.env,

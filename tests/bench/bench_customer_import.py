@@ -25,17 +25,16 @@ and printed apart): at least 5x faster than base_import, and at least 2,000 rows
 Everything is rolled back; each run starts from freshly vacuumed tables (see ``vacuum()``).
 """
 
-import argparse
 import base64
 import io
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-# the helpers of the duplicate check benchmark (this folder is the script's, first in sys.path)
-from bench_duplicate import importer, load_generator, start_odoo, verdict
+# the helpers of this folder (the script's, first in sys.path)
+from bench_duplicate import importer, load_generator, start_odoo
+from benchlib import make_parser, peak_mb, verdict
 
 TARGET_RATIO = 5.0
 TARGET_ROWS_PER_SECOND = 2000.0
@@ -59,11 +58,6 @@ BASE_IMPORT_FIELDS = {
     "Notes": "comment",
     "Tags": "category_id",
 }
-
-
-def peak_rss_mb():
-    # ru_maxrss is in kilobytes on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def write_file(config, database, path, rows, duplicates):
@@ -141,7 +135,7 @@ def bench_ours(registry, odoo, content, filename, industries):
         cr.execute("SELECT count(*) FROM res_partner")
         partners_before = cr.fetchone()[0]
         env.flush_all()
-        rss_before = peak_rss_mb()
+        rss_before = peak_mb()
         counter = QueryCounter(cr)
         began = time.perf_counter()
         record = env["crm.customer.import"].create({"file": base64.b64encode(content), "filename": filename})
@@ -158,7 +152,7 @@ def bench_ours(registry, odoo, content, filename, industries):
             "seconds": spent,
             "preview": previewed - began,
             "queries": counter.count,
-            "rss": peak_rss_mb() - rss_before,
+            "rss": peak_mb() - rss_before,
             "rows": record.row_count,
             "valid": record.valid_count,
             "created": record.created_count,
@@ -227,9 +221,7 @@ def bench_base_import(registry, odoo, content, filename, industries):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    parser.add_argument("--database", required=True, help="database with crm_lifecycle (and base_import)")
+    parser = make_parser(__doc__, "database with crm_lifecycle (and base_import)")
     parser.add_argument("--rows", type=int, default=50_000, help="rows of the file (default 50000)")
     parser.add_argument(
         "--duplicates", type=float, default=0.1, help="share of rows duplicating customers (default 0.1)"

@@ -17,14 +17,13 @@ whether each target is met (exit status 1 when one is missed).
    against the same with it off. Target: at most 1.25x. Everything is rolled back.
 """
 
-import argparse
 import importlib
 import statistics
 import sys
 import time
-from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+from benchlib import PROJECT_DIR, make_parser, verdict
+
 LOOKUP_KINDS = {
     "name": "crm_name_key",
     "vat": "crm_vat_key",
@@ -57,10 +56,6 @@ def start_odoo(config, database):
 
 def ms(seconds):
     return seconds * 1000.0
-
-
-def verdict(met):
-    return "target met" if met else "TARGET MISSED"
 
 
 # ---------------------------------------------------------------------------
@@ -252,9 +247,7 @@ def bench_create(registry, odoo, generate, count, batch, rounds):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    parser.add_argument("--database", required=True, help="database filled by data/generate.py")
+    parser = make_parser(__doc__, "database filled by data/generate.py")
     parser.add_argument(
         "--lookups", type=int, default=1000, help="existing keys looked up per kind (default 1000)"
     )

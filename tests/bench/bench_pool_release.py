@@ -30,19 +30,23 @@ Before the cron, the data is checked against the addon's own schedule
 generator wrote is the one the addon computes.
 """
 
-import argparse
-import configparser
 import datetime
 import math
-import os
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
-ADDONS = ("crm_lifecycle", "crm_value", "crm_service")
+from benchlib import (
+    Server,
+    add_count,
+    add_template_options,
+    install_template,
+    make_parser,
+    run_generator,
+    say,
+    verdict,
+)
+
 DEFAULT_PARTNERS = 200_000
 DEFAULT_EXPIRED = 40_000
 TARGET_SECONDS = 60.0
@@ -52,108 +56,15 @@ LINEAR_TOLERANCE = 2  # queries
 SEED = 42
 
 
-def verdict(met):
-    return "target met" if met else "TARGET MISSED"
-
-
-def say(message):
-    print(message, flush=True)
-
-
 # ---------------------------------------------------------------------------
 # Databases
 # ---------------------------------------------------------------------------
 
 
-class Server:
-    """The PostgreSQL server of the Odoo configuration, for creating and dropping databases."""
-
-    def __init__(self, config):
-        import psycopg2
-
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(config)
-        options = parser["options"] if parser.has_section("options") else {}
-        self.kwargs = {
-            key[3:]: options[key]
-            for key in ("db_host", "db_port", "db_user", "db_password")
-            if options.get(key) and options[key] != "False"
-        }
-        self.data_dir = Path(options.get("data_dir") or Path.home() / ".local/share/Odoo")
-        self.connection = psycopg2.connect(dbname="postgres", **self.kwargs)
-        self.connection.autocommit = True
-
-    def connect(self, dbname):
-        import psycopg2
-
-        return psycopg2.connect(dbname=dbname, **self.kwargs)
-
-    def exists(self, dbname):
-        with self.connection.cursor() as cr:
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
-            return bool(cr.fetchone())
-
-    def copy(self, template, dbname):
-        """``dbname`` as a copy of ``template`` (which nobody may be connected to)."""
-        self.drop(dbname)
-        with self.connection.cursor() as cr:
-            cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}" STRATEGY FILE_COPY')
-
-    def drop(self, dbname):
-        with self.connection.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-    def installed_addons(self, dbname):
-        connection = self.connect(dbname)
-        try:
-            with connection.cursor() as cr:
-                cr.execute(
-                    "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
-                    (list(ADDONS),),
-                )
-                installed = {row[0] for row in cr.fetchall()}
-        finally:
-            connection.close()
-        return [addon for addon in ADDONS if addon in installed] or ["crm_lifecycle"]
-
-
-def install_template(server, config, source, template):
-    """``template``: the addons of ``source`` installed without demo data."""
-    import odoo
-
-    addons = server.installed_addons(source)
-    say(f"Installing {', '.join(addons)} into {template} (the template of the benchmark's databases)")
-    server.drop(template)
-    odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
-    command = [
-        sys.executable,
-        str(odoo_bin),
-        "-c",
-        str(config),
-        "-d",
-        template,
-        "-i",
-        ",".join(addons),
-        "--without-demo=all",
-        "--max-cron-threads=0",
-        "--log-level=warn",
-        "--stop-after-init",
-    ]
-    if subprocess.run(command, check=False).returncode != 0:
-        server.drop(template)
-        raise SystemExit(f"Installing the addons into {template} failed (see above).")
-
-
 def generate_partners(config, dbname, partners, expired):
     """``partners`` CRM-managed partners, ``expired`` of them due for release (data/generate.py)."""
-    command = [
-        sys.executable,
-        str(PROJECT_DIR / "data" / "generate.py"),
-        *("--config", str(config), "--database", dbname),
-        *("--partners", str(partners), "--expired", str(expired), "--seed", str(SEED)),
-    ]
-    if subprocess.run(command, cwd=PROJECT_DIR, check=False).returncode != 0:
-        raise SystemExit(f"Generating the partners into {dbname} failed (see above).")
+    options = ("--partners", str(partners), "--expired", str(expired), "--seed", str(SEED))
+    run_generator(config, dbname, options, "the partners")
 
 
 # ---------------------------------------------------------------------------
@@ -340,37 +251,16 @@ def batch_size():
     return f"{size:,}" if isinstance(size, int) else None
 
 
-def env_int(name, default):
-    return int(os.environ.get(name) or default)
-
-
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    parser.add_argument(
-        "--database",
-        required=True,
-        help="database with the addons installed: its addons and its name make the benchmark's own",
+    parser = make_parser(
+        __doc__,
+        "database with the addons installed: its addons and its name make the benchmark's own",
     )
-    parser.add_argument(
-        "--partners",
-        type=int,
-        default=env_int("BENCH_POOL_PARTNERS", DEFAULT_PARTNERS),
-        help=f"CRM-managed partners (BENCH_POOL_PARTNERS, default {DEFAULT_PARTNERS})",
+    add_count(parser, "--partners", "BENCH_POOL_PARTNERS", DEFAULT_PARTNERS, "CRM-managed partners")
+    add_count(parser, "--expired", "BENCH_POOL_EXPIRED", DEFAULT_EXPIRED, "of them due for release")
+    add_template_options(
+        parser, "keep the benchmark's databases (default when BENCH_DB is set); a kept template is reused"
     )
-    parser.add_argument(
-        "--expired",
-        type=int,
-        default=env_int("BENCH_POOL_EXPIRED", DEFAULT_EXPIRED),
-        help=f"of them due for release (BENCH_POOL_EXPIRED, default {DEFAULT_EXPIRED})",
-    )
-    parser.add_argument(
-        "--keep",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_DB")),
-        help="keep the benchmark's databases (default when BENCH_DB is set); a kept template is reused",
-    )
-    parser.add_argument("--fresh", action="store_true", help="install the template again even if kept")
     args = parser.parse_args(argv)
     if not 0 < args.expired <= args.partners:
         parser.error("--expired must be between 1 and --partners")
@@ -402,7 +292,7 @@ def main(argv=None):
         f" {small_partners:,} and {small_expired:,} for the query count"
     )
     if args.fresh or not args.keep or not server.exists(template):
-        install_template(server, args.config, args.database, template)
+        install_template(server, args.config, args.database, template, required="crm_lifecycle")
     missed = []
     began = time.perf_counter()
     try:

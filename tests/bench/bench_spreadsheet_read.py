@@ -19,7 +19,6 @@ Each is timed ``--repeat`` times (default 3), the best run counts. Target: ours 
 3x faster.
 """
 
-import argparse
 import io
 import sys
 import tempfile
@@ -27,7 +26,8 @@ import time
 from pathlib import Path
 
 from bench_customer_import import write_file
-from bench_duplicate import start_odoo, verdict
+from bench_duplicate import start_odoo
+from benchlib import make_parser, verdict
 
 TARGET_RATIO = 3.0
 
@@ -63,9 +63,7 @@ def best_of(repeat, function, *args):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    parser.add_argument("--database", required=True, help="database with crm_lifecycle (writes the file)")
+    parser = make_parser(__doc__, "database with crm_lifecycle (writes the file)")
     parser.add_argument("--rows", type=int, default=50000, help="rows of the generated file")
     parser.add_argument("--file", help="read this .xlsx instead of a generated one")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each reader, the best counts")

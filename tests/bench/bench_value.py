@@ -41,20 +41,25 @@ Queries are counted per measured step; memory is the peak resident size of this 
 (``resource.getrusage``) after each step (PostgreSQL's own memory is not in it).
 """
 
-import argparse
-import configparser
 import datetime
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
-ADDONS = ("crm_lifecycle", "crm_value", "crm_service")
+from benchlib import (
+    Server,
+    add_count,
+    add_template_options,
+    install_template,
+    make_parser,
+    peak_mb,
+    run_generator,
+    say,
+    verdict,
+)
+
 DEFAULT_PARTNERS = 100_000
 DEFAULT_LINES = 2_000_000
 DEFAULT_SAMPLE = 500
@@ -80,110 +85,15 @@ SCORE_LIST_FIELDS = [
 ]
 
 
-def verdict(met):
-    return "target met" if met else "TARGET MISSED"
-
-
-def say(message):
-    print(message, flush=True)
-
-
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
-
-
 # ---------------------------------------------------------------------------
 # Databases
 # ---------------------------------------------------------------------------
 
 
-class Server:
-    """The PostgreSQL server of the Odoo configuration, for creating and dropping databases."""
-
-    def __init__(self, config):
-        import psycopg2
-
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(config)
-        options = parser["options"] if parser.has_section("options") else {}
-        self.kwargs = {
-            key[3:]: options[key]
-            for key in ("db_host", "db_port", "db_user", "db_password")
-            if options.get(key) and options[key] != "False"
-        }
-        self.connection = psycopg2.connect(dbname="postgres", **self.kwargs)
-        self.connection.autocommit = True
-
-    def connect(self, dbname):
-        import psycopg2
-
-        return psycopg2.connect(dbname=dbname, **self.kwargs)
-
-    def exists(self, dbname):
-        with self.connection.cursor() as cr:
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
-            return bool(cr.fetchone())
-
-    def copy(self, template, dbname):
-        self.drop(dbname)
-        with self.connection.cursor() as cr:
-            cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}" STRATEGY FILE_COPY')
-
-    def drop(self, dbname):
-        with self.connection.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-    def installed_addons(self, dbname):
-        """The suite's addons installed in ``dbname`` (all of them when it does not exist),
-        crm_value always among them."""
-        if not self.exists(dbname):
-            return list(ADDONS)
-        connection = self.connect(dbname)
-        try:
-            with connection.cursor() as cr:
-                cr.execute(
-                    "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
-                    (list(ADDONS),),
-                )
-                installed = {row[0] for row in cr.fetchall()} | {"crm_value"}
-        finally:
-            connection.close()
-        return [addon for addon in ADDONS if addon in installed]
-
-
-def install_template(server, config, source, template):
-    """``template``: the addons of ``source`` installed without demo data."""
-    import odoo
-
-    addons = server.installed_addons(source)
-    say(f"Installing {', '.join(addons)} into {template} (the template of the benchmark's database)")
-    server.drop(template)
-    odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
-    command = [
-        sys.executable,
-        str(odoo_bin),
-        *("-c", str(config), "-d", template, "-i", ",".join(addons)),
-        "--without-demo=all",
-        "--max-cron-threads=0",
-        "--log-level=warn",
-        "--stop-after-init",
-        "--no-http",
-    ]
-    if subprocess.run(command, check=False).returncode != 0:
-        server.drop(template)
-        raise SystemExit(f"Installing the addons into {template} failed (see above).")
-
-
 def generate(config, dbname, partners, lines):
     """``partners`` generated partners and ``lines`` invoice lines of history (data/generate.py)."""
-    command = [
-        sys.executable,
-        str(PROJECT_DIR / "data" / "generate.py"),
-        *("--config", str(config), "--database", dbname),
-        *("--partners", str(partners), "--history", "--invoice-lines", str(lines), "--seed", str(SEED)),
-    ]
-    if subprocess.run(command, cwd=PROJECT_DIR, check=False).returncode != 0:
-        raise SystemExit(f"Generating the partners and their history into {dbname} failed (see above).")
+    options = ("--partners", str(partners), "--history", "--invoice-lines", str(lines), "--seed", str(SEED))
+    run_generator(config, dbname, options, "the partners and their history")
 
 
 # ---------------------------------------------------------------------------
@@ -537,53 +447,24 @@ def customer_list(env, runs):
 # ---------------------------------------------------------------------------
 
 
-def env_int(name, default):
-    return int(os.environ.get(name) or default)
-
-
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    parser.add_argument(
-        "--database",
-        required=True,
-        help="database of make bench: its addons and its name make the benchmark's own",
+    parser = make_parser(__doc__, "database of make bench: its addons and its name make the benchmark's own")
+    add_count(parser, "--partners", "BENCH_VALUE_PARTNERS", DEFAULT_PARTNERS, "generated partners")
+    add_count(parser, "--lines", "BENCH_VALUE_LINES", DEFAULT_LINES, "invoice lines of their history")
+    add_count(
+        parser, "--sample", "BENCH_VALUE_SAMPLE", DEFAULT_SAMPLE, "customers of the per-partner ORM loop"
     )
-    parser.add_argument(
-        "--partners",
-        type=int,
-        default=env_int("BENCH_VALUE_PARTNERS", DEFAULT_PARTNERS),
-        help=f"generated partners (BENCH_VALUE_PARTNERS, default {DEFAULT_PARTNERS})",
-    )
-    parser.add_argument(
-        "--lines",
-        type=int,
-        default=env_int("BENCH_VALUE_LINES", DEFAULT_LINES),
-        help=f"invoice lines of their history (BENCH_VALUE_LINES, default {DEFAULT_LINES})",
-    )
-    parser.add_argument(
-        "--sample",
-        type=int,
-        default=env_int("BENCH_VALUE_SAMPLE", DEFAULT_SAMPLE),
-        help=f"customers of the per-partner ORM loop (BENCH_VALUE_SAMPLE, default {DEFAULT_SAMPLE})",
-    )
-    parser.add_argument(
+    add_count(
+        parser,
         "--changed",
-        type=int,
-        default=env_int("BENCH_VALUE_CHANGED", DEFAULT_CHANGED),
-        help=f"customers given a new invoice before the incremental run (BENCH_VALUE_CHANGED, "
-        f"default {DEFAULT_CHANGED})",
+        "BENCH_VALUE_CHANGED",
+        DEFAULT_CHANGED,
+        "customers given a new invoice before the incremental run",
     )
     parser.add_argument(
         "--list-runs", type=int, default=DEFAULT_LIST_RUNS, help="calls of each customer list (median)"
     )
-    parser.add_argument(
-        "--keep",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_DB")),
-        help="keep the benchmark's database and template (default when BENCH_DB is set)",
-    )
-    parser.add_argument("--fresh", action="store_true", help="install the template again even if kept")
+    add_template_options(parser, "keep the benchmark's database and template (default when BENCH_DB is set)")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the kept filled database instead of generating it again"
     )
@@ -644,7 +525,7 @@ def main(argv=None):
         f" history; ORM loop on {args.sample:,} customers; {args.changed:,} changed for the incremental run"
     )
     if args.fresh or not args.keep or not server.exists(template):
-        install_template(server, args.config, args.database, template)
+        install_template(server, args.config, args.database, template, required="crm_value")
     began = time.perf_counter()
     try:
         if not (args.reuse and args.keep and server.exists(dbname)):

@@ -1,0 +1,167 @@
+"""What the benchmarks of this folder share: their command line, their output, and the
+databases they make from a template.
+
+Not a benchmark (``make bench`` runs ``bench_*.py`` only). The benchmarks are run as
+``python tests/bench/bench_x.py``, which puts this folder first in ``sys.path``: they
+import it as ``benchlib``.
+"""
+
+import argparse
+import configparser
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+ADDONS = ("crm_lifecycle", "crm_value", "crm_service")
+
+
+def verdict(met):
+    return "target met" if met else "TARGET MISSED"
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def peak_mb():
+    """Peak resident size of this process, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def env_int(name, default):
+    return int(os.environ.get(name) or default)
+
+
+def make_parser(doc, database_help):
+    """The options of every benchmark, ``--config`` and ``--database``; the description is the
+    first paragraph of ``doc`` (the script's docstring)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", 1)[0])
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    parser.add_argument("--database", required=True, help=database_help)
+    return parser
+
+
+def add_count(parser, option, variable, default, what):
+    """An integer option ``option`` whose default is the environment variable ``variable``,
+    else ``default``."""
+    parser.add_argument(
+        option,
+        type=int,
+        default=env_int(variable, default),
+        help=f"{what} ({variable}, default {default})",
+    )
+
+
+def add_template_options(parser, keep_help):
+    """``--keep`` and ``--fresh``, of the benchmarks that make their databases from a template."""
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_DB")),
+        help=keep_help,
+    )
+    parser.add_argument("--fresh", action="store_true", help="install the template again even if kept")
+
+
+# ---------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------
+
+
+class Server:
+    """The PostgreSQL server of the Odoo configuration, for creating and dropping databases."""
+
+    def __init__(self, config):
+        import psycopg2
+
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(config)
+        options = parser["options"] if parser.has_section("options") else {}
+        self.kwargs = {
+            key[3:]: options[key]
+            for key in ("db_host", "db_port", "db_user", "db_password")
+            if options.get(key) and options[key] != "False"
+        }
+        self.connection = psycopg2.connect(dbname="postgres", **self.kwargs)
+        self.connection.autocommit = True
+
+    def connect(self, dbname):
+        import psycopg2
+
+        return psycopg2.connect(dbname=dbname, **self.kwargs)
+
+    def exists(self, dbname):
+        with self.connection.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+            return bool(cr.fetchone())
+
+    def copy(self, template, dbname):
+        """``dbname`` as a copy of ``template`` (which nobody may be connected to)."""
+        self.drop(dbname)
+        with self.connection.cursor() as cr:
+            cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+
+    def drop(self, dbname):
+        with self.connection.cursor() as cr:
+            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+    def installed_addons(self, dbname, required):
+        """The suite's addons installed in ``dbname`` (all of them when it does not exist),
+        the addon ``required`` always among them."""
+        if not self.exists(dbname):
+            return list(ADDONS)
+        connection = self.connect(dbname)
+        try:
+            with connection.cursor() as cr:
+                cr.execute(
+                    "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
+                    (list(ADDONS),),
+                )
+                installed = {row[0] for row in cr.fetchall()} | {required}
+        finally:
+            connection.close()
+        return [addon for addon in ADDONS if addon in installed]
+
+
+def install_template(server, config, source, template, required):
+    """``template``: the addons of ``source`` (``required`` among them) installed without demo data."""
+    import odoo
+
+    addons = server.installed_addons(source, required)
+    say(f"Installing {', '.join(addons)} into {template} (the template of the benchmark's databases)")
+    server.drop(template)
+    odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    command = [
+        sys.executable,
+        str(odoo_bin),
+        *("-c", str(config), "-d", template, "-i", ",".join(addons)),
+        "--without-demo=all",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        "--stop-after-init",
+        "--no-http",
+    ]
+    if subprocess.run(command, check=False).returncode != 0:
+        server.drop(template)
+        raise SystemExit(f"Installing the addons into {template} failed (see above).")
+
+
+def run_generator(config, dbname, options, what):
+    """Fill ``dbname`` by ``data/generate.py`` with ``options``; ``what`` it makes names the
+    failure."""
+    command = [
+        sys.executable,
+        str(PROJECT_DIR / "data" / "generate.py"),
+        *("--config", str(config), "--database", dbname),
+        *options,
+    ]
+    if subprocess.run(command, cwd=PROJECT_DIR, check=False).returncode != 0:
+        raise SystemExit(f"Generating {what} into {dbname} failed (see above).")
