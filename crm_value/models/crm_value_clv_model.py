@@ -316,12 +316,14 @@ class CrmValueClvModel(models.Model):
                 minimum=values.get("minimum", clv.MIN_REPEAT_BUYERS),
             )
         if refusal.reason == "q_not_above_one":
+            # formatted before the call: the .pot extractor evaluates string literals of its arguments
+            q_value = "{:.3f}".format(values.get("q", 0.0))
             return self.env._(
                 "No lifetime value model for %(company)s: the spend model's q is %(q)s, and it must be "
                 "above 1 for an average margin per purchase to exist (a few very large purchases dominate "
                 "the margins). Probability alive, expected purchases and lifetime value stay empty.",
                 company=company.name,
-                q=f"{values.get('q', 0.0):.3f}",
+                q=q_value,
             )
         return self.env._(
             "No lifetime value model for %(company)s: the %(model)s fit did not converge (%(detail)s). "
