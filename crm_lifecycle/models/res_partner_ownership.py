@@ -385,7 +385,11 @@ class ResPartner(models.Model):
     def _crm_limit_messages(self, user, claims=False):
         """The pool limits ``user`` would exceed by taking ``self``: owned customers, and with
         ``claims`` the claims per day (an assignment by a manager is no claim)."""
-        pools = self.crm_pool_id
+        # sudo: the limits of the customers' pools, read to be told by name; the pool of a
+        # customer may belong to a company the user does not work in right now (a sales manager
+        # of a branch company quoting a customer of the parent company's pool)
+        partners = self.sudo()
+        pools = partners.crm_pool_id
         if not pools:
             return []
         Partner = self.env["res.partner"].sudo()
@@ -419,8 +423,8 @@ class ResPartner(models.Model):
             )
         )
         messages = []
-        for pool, partners in self.grouped("crm_pool_id").items():
-            if pool.max_owned and owned.get(pool, 0) + len(partners) > pool.max_owned:
+        for pool, taken in partners.grouped("crm_pool_id").items():
+            if pool.max_owned and owned.get(pool, 0) + len(taken) > pool.max_owned:
                 messages.append(
                     self.env._(
                         "%(user)s owns %(owned)s customers of the pool %(pool)s, whose limit is %(max)s: "
@@ -429,13 +433,13 @@ class ResPartner(models.Model):
                         owned=owned.get(pool, 0),
                         pool=pool.name,
                         max=pool.max_owned,
-                        count=len(partners),
+                        count=len(taken),
                     )
                 )
             if (
                 claims
                 and pool.max_claims_per_day
-                and claimed.get(pool, 0) + len(partners) > pool.max_claims_per_day
+                and claimed.get(pool, 0) + len(taken) > pool.max_claims_per_day
             ):
                 messages.append(
                     self.env._(
@@ -451,7 +455,9 @@ class ResPartner(models.Model):
 
     def _crm_lock_check(self, user):
         """Refusals of locking ``self`` for their owner ``user``: the pool's ``max_locked``."""
-        to_lock = self.filtered(lambda partner: not partner.crm_locked)
+        # sudo: the pools' limits, told by name; a pool may belong to a company the user does not
+        # work in right now (the parent company's pool, seen from a branch)
+        to_lock = self.sudo().filtered(lambda partner: not partner.crm_locked)
         locked = dict(
             self.env["res.partner"]
             .sudo()

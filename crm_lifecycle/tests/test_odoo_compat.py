@@ -1,12 +1,14 @@
 """Behaviours of Odoo that Odoo's own tests check, kept with the suite installed
 (see "Odoo's own tests" in the README and ``make test-odoo``)."""
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmSuiteCase
-from .common_pool import PoolCase
+from .common_pool import T0, PoolCase
 
 
 @tagged("post_install", "-at_install")
@@ -106,3 +108,54 @@ class TestLeadHooksQueries(PoolCase):
         owned.ownership_deadline = False
         self.env["res.partner"]._crm_refresh_schedule(partners=owned)
         self.assertTrue(owned.ownership_deadline)
+
+
+@tagged("post_install", "-at_install")
+class TestBranchCompanyQuotation(PoolCase):
+    """A sales manager logged into a branch company quotes a customer of the parent company's
+    pool and opens the product catalog, as the administrator of Odoo's branch company tour does
+    (sale.tests.test_sale_order_product_catalog): the parent's pool is not among the companies
+    the user works in, yet the pool's limits are read, the quotation is saved and the customer
+    assigned to the manager, who may then lock it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.parent = cls.env.company
+        cls.branch = cls.env["res.company"].create({"name": "Pool Branch", "parent_id": cls.parent.id})
+        cls.branch_manager = new_test_user(
+            cls.env,
+            login="crm_branch_manager",
+            name="Brenda Branch",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.branch.id,
+            company_ids=[Command.set((cls.parent | cls.branch).ids)],
+            tz="UTC",
+        )
+
+    @freeze_time(T0)
+    def test_branch_manager_quotes_and_locks_parent_pool_customer(self):
+        customer = self.make_customer("Parent Pool Pumps")
+        self.assertEqual(customer.crm_pool_id.company_id, self.parent)
+        self.assertFalse(customer.company_id)  # shared: offered to the branch's quotations
+        # the web client of a user logged into the branch: only the branch is active
+        env = self.env(
+            user=self.branch_manager, context=dict(self.env.context, allowed_company_ids=self.branch.ids)
+        )
+        with Form(env["sale.order"]) as form:
+            form.partner_id = customer
+        order = form.record
+        self.assertEqual(order.company_id, self.branch)
+        action = order.action_add_from_catalog()
+        self.assertEqual(action["res_model"], "product.product")
+        self.assertEqual(customer.user_id, self.branch_manager)
+        self.assertEqual(customer.crm_pool_state, "owned")
+        self.assertEqual(customer.lifecycle_stage_id, self.stages["opportunity"])
+        event = self.events(customer, "assign")
+        self.assertEqual(event.trigger, "quotation")
+        self.assertEqual(event.user_id, self.branch_manager)
+        # the event names the limits of the parent's pool the assignment went over (none here)
+        self.assertFalse(event.reason)
+        # now its owner, the manager locks it from the branch, under the parent pool's limit
+        customer.with_env(env).action_crm_lock()
+        self.assertTrue(customer.crm_locked)
