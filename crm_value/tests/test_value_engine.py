@@ -242,40 +242,6 @@ class TestCrmValueEngine(CrmValueEngineCase):
     # ------------------------------------------------------------------
     # runs
     # ------------------------------------------------------------------
-    def test_incremental_run_reads_only_changed_partners_and_reranks_everyone(self):
-        days = self.env["crm.value.purchase.day"]
-        alpha_days = days.search(
-            [("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)]
-        )
-        self.assertEqual(len(alpha_days), 3)
-        # the invoices so far were written long before the last run
-        self.env.cr.execute(SQL("UPDATE account_move SET write_date = write_date - interval '1 day'"))
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
-                "WHERE id = %s",
-                self.company1.id,
-            )
-        )
-        self.company1.invalidate_recordset(["crm_value_last_run"])
-        self._invoice(self.company1, self.partners["zeta"], "2026-06-25", [(self.p2, 1, 100)])
-        score_model = self.env["crm.value.score"]
-        self.assertEqual(
-            score_model._crm_value_changed_partner_ids(self.company1), [self.partners["zeta"].id]
-        )
-        with freeze_time(NOW):
-            score_model.with_user(self.sales_manager)._recompute()
-        alpha_after = days.search(
-            [("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)]
-        )
-        self.assertEqual(alpha_after, alpha_days)  # not rewritten
-        scores = self._scores_of(self.company1)
-        zeta = scores[self.partners["zeta"]]
-        self.assertEqual((zeta.revenue_period, zeta.margin_period, zeta.purchase_count), (200.0, 170.0, 2))
-        # re-ranked: Zeta (170) now before Epsilon (90): 1,870 in all
-        self.assertAlmostEqual(zeta.cumulative_share, 100 * (880 + 350 + 300 + 170) / 1870, places=3)
-        self.assertEqual(scores[self.partners["epsilon"]].inputs["abc"]["rank"], 5)
-
     def _stale_last_run(self):
         """The invoices so far were created and written long before the company's last run, a
         minute ago (in a test, everything shares the transaction's time)."""
@@ -311,6 +277,31 @@ class TestCrmValueEngine(CrmValueEngineCase):
             )
         )
         return self.env.cr.fetchall()
+
+    def test_incremental_run_reads_only_changed_partners_and_reranks_everyone(self):
+        days = self.env["crm.value.purchase.day"]
+        alpha_days = days.search(
+            [("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)]
+        )
+        self.assertEqual(len(alpha_days), 3)
+        self._stale_last_run()
+        self._invoice(self.company1, self.partners["zeta"], "2026-06-25", [(self.p2, 1, 100)])
+        score_model = self.env["crm.value.score"]
+        self.assertEqual(
+            score_model._crm_value_changed_partner_ids(self.company1), [self.partners["zeta"].id]
+        )
+        with freeze_time(NOW):
+            score_model.with_user(self.sales_manager)._recompute()
+        alpha_after = days.search(
+            [("partner_id", "=", self.partners["alpha"].id), ("company_id", "=", self.company1.id)]
+        )
+        self.assertEqual(alpha_after, alpha_days)  # not rewritten
+        scores = self._scores_of(self.company1)
+        zeta = scores[self.partners["zeta"]]
+        self.assertEqual((zeta.revenue_period, zeta.margin_period, zeta.purchase_count), (200.0, 170.0, 2))
+        # re-ranked: Zeta (170) now before Epsilon (90): 1,870 in all
+        self.assertAlmostEqual(zeta.cumulative_share, 100 * (880 + 350 + 300 + 170) / 1870, places=3)
+        self.assertEqual(scores[self.partners["epsilon"]].inputs["abc"]["rank"], 5)
 
     def test_incremental_run_new_invoice_reads_its_own_day_only(self):
         """A document created after the last run is read again by its day only; a document the
@@ -364,15 +355,7 @@ class TestCrmValueEngine(CrmValueEngineCase):
         self.assertEqual(self.env.cr.fetchone()[0].year, 2000)
 
     def test_cancelled_invoice_leaves_the_scores(self):
-        self.env.cr.execute(SQL("UPDATE account_move SET write_date = write_date - interval '1 day'"))
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute' "
-                "WHERE id = %s",
-                self.company1.id,
-            )
-        )
-        self.company1.invalidate_recordset(["crm_value_last_run"])
+        self._stale_last_run()
         refund = self.alpha_refund
         refund.button_draft()
         with freeze_time(NOW):
