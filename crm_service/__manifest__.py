@@ -9,8 +9,12 @@
     "depends": ["crm_value", "rating", "portal"],
     "data": [
         "security/crm_service_security.xml",
+        "security/ir.model.access.csv",
+        "security/crm_service_sla_security.xml",
+        "data/crm_service_sla_cron.xml",
         "views/res_config_settings_views.xml",
         "views/crm_service_menus.xml",
+        "views/crm_sla_policy_views.xml",
     ],
     "application": True,
 }

@@ -1,2 +1,5 @@
 from . import test_install
 from . import test_sla_working_hours
+from . import test_sla_rules
+from . import test_sla_cron
+from . import test_sla_access
