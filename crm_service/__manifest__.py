@@ -9,6 +9,7 @@
     "depends": ["crm_value", "rating", "portal"],
     "data": [
         "security/crm_service_security.xml",
+        "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
         "views/crm_service_menus.xml",
     ],
