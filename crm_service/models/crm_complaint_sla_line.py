@@ -37,9 +37,7 @@ class CrmComplaintSlaLine(models.Model):
         "crm.complaint", string="Case", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
-    policy_id = fields.Many2one(
-        "crm.sla.policy", string="Policy", ondelete="set null", index="btree_not_null"
-    )
+    policy_id = fields.Many2one("crm.sla.policy", ondelete="set null", index="btree_not_null")
     target = fields.Selection(SLA_TARGETS, required=True)
     target_hours = fields.Float(help="The working hours the policy allows for this target.")
     warn_ratio = fields.Float(default=0.8)

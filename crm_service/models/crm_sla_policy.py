@@ -90,7 +90,7 @@ class CrmSlaPolicy(models.Model):
         default=0.8,
         help="Share of a target's hours after which the case is at risk (0.8: after 80%).",
     )
-    escalation_ids = fields.One2many("crm.sla.escalation", "policy_id", string="Escalation", copy=True)
+    escalation_ids = fields.One2many("crm.sla.escalation", "policy_id", copy=True)
 
     _sql_constraints = [
         (

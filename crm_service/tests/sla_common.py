@@ -16,41 +16,65 @@ class SlaCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.company = cls.env.company
-        cls.calendar = cls.env["resource.calendar"].create({
-            "name": "Desk 9-17",
-            "tz": "UTC",
-            "company_id": cls.company.id,
-            "attendance_ids": [
-                (0, 0, {"name": f"{day} {period}", "dayofweek": str(day), "hour_from": start,
-                        "hour_to": end, "day_period": period})
-                for day in range(5)
-                for start, end, period in ((9, 12, "morning"), (12, 13, "lunch"), (13, 17, "afternoon"))
-            ],
-        })
-        cls.env["resource.calendar.leaves"].create({
-            "name": "Public holiday",
-            "date_from": datetime(2026, 3, 30, 0, 0),
-            "date_to": datetime(2026, 3, 30, 23, 59, 59),
-        })
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Desk 9-17",
+                "tz": "UTC",
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        },
+                    )
+                    for day in range(5)
+                    for start, end, period in ((9, 12, "morning"), (12, 13, "lunch"), (13, 17, "afternoon"))
+                ],
+            }
+        )
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "date_from": datetime(2026, 3, 30, 0, 0),
+                "date_to": datetime(2026, 3, 30, 23, 59, 59),
+            }
+        )
         cls.agent = new_test_user(
-            cls.env, login="sla_agent", name="SLA Agent", email="agent@example.com",
+            cls.env,
+            login="sla_agent",
+            name="SLA Agent",
+            email="agent@example.com",
             groups="base.group_user,crm_service.group_crm_service_user",
         )
         cls.leader = new_test_user(
-            cls.env, login="sla_leader", name="SLA Leader", email="leader@example.com",
+            cls.env,
+            login="sla_leader",
+            name="SLA Leader",
+            email="leader@example.com",
             groups="base.group_user,crm_service.group_crm_service_user",
         )
         cls.manager = new_test_user(
-            cls.env, login="sla_manager", name="SLA Manager", email="manager@example.com",
+            cls.env,
+            login="sla_manager",
+            name="SLA Manager",
+            email="manager@example.com",
             groups="base.group_user,crm_service.group_crm_service_manager",
         )
-        cls.team = cls.env["crm.service.team"].create({
-            "name": "SLA Desk",
-            "company_id": cls.company.id,
-            "member_ids": [(6, 0, [cls.agent.id, cls.leader.id])],
-            "leader_id": cls.leader.id,
-            "calendar_id": cls.calendar.id,
-        })
+        cls.team = cls.env["crm.service.team"].create(
+            {
+                "name": "SLA Desk",
+                "company_id": cls.company.id,
+                "member_ids": [(6, 0, [cls.agent.id, cls.leader.id])],
+                "leader_id": cls.leader.id,
+                "calendar_id": cls.calendar.id,
+            }
+        )
         Stage = cls.env["crm.complaint.stage"]
         cls.stage_new = Stage.create({"name": "SLA New", "state": "new", "sequence": 1})
         cls.stage_open = Stage.create({"name": "SLA In Progress", "state": "open", "sequence": 2})
@@ -61,15 +85,32 @@ class SlaCase(TransactionCase):
         cls.stage_cancelled = Stage.create({"name": "SLA Cancelled", "state": "cancelled", "sequence": 5})
         Policy = cls.env["crm.sla.policy"]
         # policies of other data (demo) must not interfere: ours come first
-        cls.critical = Policy.create({
-            "name": "Critical", "sequence": -20, "company_id": cls.company.id, "team_ids": [(6, 0, cls.team.ids)],
-            "severity_min": "4", "response_hours": 1, "resolution_hours": 12, "calendar_id": cls.calendar.id,
-        })
-        cls.standard = Policy.create({
-            "name": "Standard", "sequence": -10, "company_id": cls.company.id, "team_ids": [(6, 0, cls.team.ids)],
-            "response_hours": 4, "resolution_hours": 16, "calendar_id": cls.calendar.id,
-        })
-        cls.customer = cls.env["res.partner"].create({"name": "SLA Customer", "email": "customer@example.com"})
+        cls.critical = Policy.create(
+            {
+                "name": "Critical",
+                "sequence": -20,
+                "company_id": cls.company.id,
+                "team_ids": [(6, 0, cls.team.ids)],
+                "severity_min": "4",
+                "response_hours": 1,
+                "resolution_hours": 12,
+                "calendar_id": cls.calendar.id,
+            }
+        )
+        cls.standard = Policy.create(
+            {
+                "name": "Standard",
+                "sequence": -10,
+                "company_id": cls.company.id,
+                "team_ids": [(6, 0, cls.team.ids)],
+                "response_hours": 4,
+                "resolution_hours": 16,
+                "calendar_id": cls.calendar.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "SLA Customer", "email": "customer@example.com"}
+        )
 
     def new_case(self, user=None, **values):
         vals = {

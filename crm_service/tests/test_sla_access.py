@@ -20,9 +20,13 @@ class TestSlaAccess(SlaCase):
         with self.assertRaises(AccessError):
             line.write({"deadline": datetime(2030, 1, 1)})
         with self.assertRaises(AccessError):
-            self.env["crm.complaint.sla.line"].with_user(self.agent).create({
-                "complaint_id": case.id, "target": "response", "deadline": datetime(2030, 1, 1),
-            })
+            self.env["crm.complaint.sla.line"].with_user(self.agent).create(
+                {
+                    "complaint_id": case.id,
+                    "target": "response",
+                    "deadline": datetime(2030, 1, 1),
+                }
+            )
         with self.assertRaises(AccessError):
             line.unlink()
         with self.assertRaises(AccessError):
@@ -48,9 +52,14 @@ class TestSlaAccess(SlaCase):
 
     def test_other_company_policies_are_not_visible(self):
         other = self.env["res.company"].create({"name": "SLA Other Company"})
-        foreign = self.env["crm.sla.policy"].create({
-            "name": "Foreign", "company_id": other.id, "response_hours": 1, "resolution_hours": 2,
-        })
+        foreign = self.env["crm.sla.policy"].create(
+            {
+                "name": "Foreign",
+                "company_id": other.id,
+                "response_hours": 1,
+                "resolution_hours": 2,
+            }
+        )
         self.env["crm.sla.escalation"].create({"policy_id": foreign.id, "trigger": "breach"})
         shared = self.env["crm.sla.policy"].create({"name": "Shared", "company_id": False})
         visible = self.env["crm.sla.policy"].with_user(self.manager).search([])

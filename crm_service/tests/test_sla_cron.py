@@ -13,20 +13,36 @@ class TestSlaCron(SlaCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["crm.sla.escalation"].create([
-            {"policy_id": cls.standard.id, "trigger": "at_risk", "recipient": "assignee", "sequence": 1},
-            {"policy_id": cls.standard.id, "trigger": "breach", "recipient": "team_leader", "sequence": 2,
-             "target": "response"},
-            {"policy_id": cls.standard.id, "trigger": "after_breach", "hours": 2, "recipient": "service_manager",
-             "user_id": cls.manager.id, "sequence": 3, "target": "response"},
-        ])
+        cls.env["crm.sla.escalation"].create(
+            [
+                {"policy_id": cls.standard.id, "trigger": "at_risk", "recipient": "assignee", "sequence": 1},
+                {
+                    "policy_id": cls.standard.id,
+                    "trigger": "breach",
+                    "recipient": "team_leader",
+                    "sequence": 2,
+                    "target": "response",
+                },
+                {
+                    "policy_id": cls.standard.id,
+                    "trigger": "after_breach",
+                    "hours": 2,
+                    "recipient": "service_manager",
+                    "user_id": cls.manager.id,
+                    "sequence": 3,
+                    "target": "response",
+                },
+            ]
+        )
         cls.Line = cls.env["crm.complaint.sla.line"]
 
     def run_cron(self):
         return self.Line._cron_sla_check()
 
     def activities(self, case):
-        return self.env["mail.activity"].search([("res_model", "=", "crm.complaint"), ("res_id", "=", case.id)])
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "crm.complaint"), ("res_id", "=", case.id)]
+        )
 
     def test_nothing_due_does_nothing(self):
         with freeze_time("2026-03-27 15:00:00"):
@@ -93,16 +109,29 @@ class TestSlaCron(SlaCase):
 
     def test_failed_in_one_set_based_pass(self):
         with freeze_time("2026-03-27 15:00:00"):
-            cases = self.env["crm.complaint"].with_user(self.agent).create([
-                {"subject": f"Case {index}", "partner_id": self.customer.id, "team_id": self.team.id,
-                 "user_id": self.agent.id, "stage_id": self.stage_new.id}
-                for index in range(30)
-            ])
+            cases = (
+                self.env["crm.complaint"]
+                .with_user(self.agent)
+                .create(
+                    [
+                        {
+                            "subject": f"Case {index}",
+                            "partner_id": self.customer.id,
+                            "team_id": self.team.id,
+                            "user_id": self.agent.id,
+                            "stage_id": self.stage_new.id,
+                        }
+                        for index in range(30)
+                    ]
+                )
+            )
         with freeze_time("2026-04-10 09:00:00"):
             self.run_cron()
         self.assertEqual(set(cases.mapped("sla_state")), {"failed"})
-        self.assertEqual(set(cases.sla_line_ids.mapped("deadline")),
-                         {datetime(2026, 3, 31, 11, 0), datetime(2026, 4, 1, 17, 0)})
+        self.assertEqual(
+            set(cases.sla_line_ids.mapped("deadline")),
+            {datetime(2026, 3, 31, 11, 0), datetime(2026, 4, 1, 17, 0)},
+        )
         # response: breach and 2 h after breach, for each case
         self.assertEqual(len(cases.sla_line_ids.fired_escalation_ids), 2)
         self.assertEqual(sum(len(line.fired_escalation_ids) for line in cases.sla_line_ids), 60)

@@ -125,11 +125,22 @@ class TestSlaRules(SlaCase):
 
     def test_batch_create_plans_every_case(self):
         with freeze_time("2026-03-27 15:00:00"):
-            cases = self.env["crm.complaint"].with_user(self.agent).create([
-                {"subject": f"Case {index}", "partner_id": self.customer.id, "team_id": self.team.id,
-                 "stage_id": self.stage_new.id, "severity": "4" if index % 2 else "2"}
-                for index in range(20)
-            ])
+            cases = (
+                self.env["crm.complaint"]
+                .with_user(self.agent)
+                .create(
+                    [
+                        {
+                            "subject": f"Case {index}",
+                            "partner_id": self.customer.id,
+                            "team_id": self.team.id,
+                            "stage_id": self.stage_new.id,
+                            "severity": "4" if index % 2 else "2",
+                        }
+                        for index in range(20)
+                    ]
+                )
+            )
         standard = cases.filtered(lambda case: case.severity == "2")
         critical = cases - standard
         self.assertEqual(set(standard.mapped("sla_policy_id")), {self.standard})
@@ -142,18 +153,33 @@ class TestSlaRules(SlaCase):
         Policy = self.env["crm.sla.policy"]
         category = self.env["crm.complaint.category"].create({"name": "Hardware"})
         sub = self.env["crm.complaint.category"].create({"name": "Printers", "parent_id": category.id})
-        hardware = Policy.create({
-            "name": "Hardware", "sequence": -30, "category_ids": [(6, 0, category.ids)],
-            "response_hours": 2, "resolution_hours": 8,
-        })
-        dedicated = Policy.create({
-            "name": "Dedicated", "sequence": -40, "service_model": "dedicated",
-            "response_hours": 1, "resolution_hours": 8,
-        })
-        filtered = Policy.create({
-            "name": "Filtered", "sequence": -50, "domain": "[('partner_id.name', '=', 'Nobody')]",
-            "response_hours": 1, "resolution_hours": 2,
-        })
+        hardware = Policy.create(
+            {
+                "name": "Hardware",
+                "sequence": -30,
+                "category_ids": [(6, 0, category.ids)],
+                "response_hours": 2,
+                "resolution_hours": 8,
+            }
+        )
+        dedicated = Policy.create(
+            {
+                "name": "Dedicated",
+                "sequence": -40,
+                "service_model": "dedicated",
+                "response_hours": 1,
+                "resolution_hours": 8,
+            }
+        )
+        filtered = Policy.create(
+            {
+                "name": "Filtered",
+                "sequence": -50,
+                "domain": "[('partner_id.name', '=', 'Nobody')]",
+                "response_hours": 1,
+                "resolution_hours": 2,
+            }
+        )
         with freeze_time("2026-03-27 15:00:00"):
             printer = self.new_case(category_id=sub.id)
             plain = self.new_case()
@@ -168,10 +194,15 @@ class TestSlaRules(SlaCase):
 
     def test_value_class_policy(self):
         Policy = self.env["crm.sla.policy"]
-        gold = Policy.create({
-            "name": "A customers", "sequence": -60, "abc_classes": "A",
-            "response_hours": 1, "resolution_hours": 4,
-        })
+        gold = Policy.create(
+            {
+                "name": "A customers",
+                "sequence": -60,
+                "abc_classes": "A",
+                "response_hours": 1,
+                "resolution_hours": 4,
+            }
+        )
         vip = self.env["res.partner"].create({"name": "VIP"})
         vip.sudo().crm_value_abc_class = "A"
         with freeze_time("2026-03-27 15:00:00"):
