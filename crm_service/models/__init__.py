@@ -11,3 +11,4 @@ from . import crm_sla_policy
 from . import crm_sla_escalation
 from . import crm_complaint_sla_line
 from . import crm_complaint_sla
+from . import resource_calendar_leaves

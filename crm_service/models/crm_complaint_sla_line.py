@@ -126,6 +126,43 @@ class CrmComplaintSlaLine(models.Model):
                     state = "ok"
                 line.write({"state": state, "start_date": now, "deadline": deadline, "warn_date": warn_date})
 
+    def _crm_replan(self, now):
+        """Plan the running lines again from when their clock last started, after their calendar,
+        its leaves or the public holidays changed: one calendar computation per calendar. A line
+        whose warning moves past ``now`` is on track again; failing stays with the cron."""
+        lines = self.filtered(
+            lambda line: line.start_date and not line.reached_date and line.state in RUNNING_STATES
+        )
+        for _calendar, group in lines._crm_by_calendar():
+            source = group[:1].policy_id._crm_interval_source() if group[:1].policy_id else None
+            items = []
+            for line in group:
+                items.append((line.start_date, max(line.target_hours - line.consumed_hours, 0.0)))
+                items.append(
+                    (line.start_date, max(line.target_hours * line.warn_ratio - line.consumed_hours, 0.0))
+                )
+            planned = working_hours.plan_deadlines(source, items)
+            for index, line in enumerate(group):
+                deadline, warn_date = planned[2 * index], planned[2 * index + 1]
+                state = "at_risk" if warn_date and warn_date <= now else "ok"
+                line.write({"deadline": deadline, "warn_date": warn_date, "state": state})
+        return lines
+
+    @api.model
+    def _crm_replan_calendars(self, calendars=None):
+        """Re-plan every running line counting the hours of ``calendars`` (None: every line)."""
+        domain = [("state", "in", RUNNING_STATES), ("reached_date", "=", False), ("start_date", "!=", False)]
+        if calendars is None:
+            domain.append(("policy_id.calendar_id", "!=", False))
+        else:
+            domain.append(("policy_id.calendar_id", "in", calendars.ids))
+        lines = self.sudo().search(domain)  # engine bookkeeping, see the class doc
+        now = fields.Datetime.now()
+        for batch in tools.split_every(CRON_BATCH_SIZE * 10, lines.ids, self.sudo().browse):
+            batch._crm_replan(now)
+            self.env.flush_all()
+        return lines
+
     def _crm_pause(self, now):
         """Stop the clock: hours used kept, deadline cleared (a failed line stays failed)."""
         lines = self.filtered(lambda line: not line.reached_date)

@@ -96,6 +96,31 @@ class TestSlaRules(SlaCase):
         self.assertEqual(resolution.state, "failed")
         self.assertEqual(resolution.deadline, datetime(2026, 4, 2, 14, 0))
 
+    def test_holiday_added_replans_running_deadlines(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            case = self.new_case()
+            answered = self.new_case()
+            answered.with_user(self.agent).message_post(
+                body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        with freeze_time("2026-03-28 10:00:00"):
+            holiday = self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Extra holiday",
+                    "calendar_id": self.calendar.id,
+                    "date_from": datetime(2026, 3, 31, 0, 0),
+                    "date_to": datetime(2026, 3, 31, 23, 59, 59),
+                }
+            )
+        # Fri 2 h, Monday and Tuesday off: Wed 9-11; resolution Fri 2, Wed 7, Thu 7
+        self.assertEqual(case.response_deadline, datetime(2026, 4, 1, 11, 0))
+        self.assertEqual(case.resolution_deadline, datetime(2026, 4, 2, 17, 0))
+        self.assertEqual(self.line(answered, "response").deadline, datetime(2026, 3, 31, 11, 0))
+        with freeze_time("2026-03-28 11:00:00"):
+            holiday.unlink()
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 11, 0))
+        self.assertEqual(case.resolution_deadline, datetime(2026, 4, 1, 17, 0))
+
     def test_pause_past_the_deadline_fails(self):
         with freeze_time("2026-03-27 15:00:00"):
             case = self.new_case(severity="4")
