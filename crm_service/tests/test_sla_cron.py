@@ -135,3 +135,16 @@ class TestSlaCron(SlaCase):
         # response: breach and 2 h after breach, for each case
         self.assertEqual(len(cases.sla_line_ids.fired_escalation_ids), 2)
         self.assertEqual(sum(len(line.fired_escalation_ids) for line in cases.sla_line_ids), 60)
+
+    def test_cron_job_reports_its_progress(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            case = self.new_case()
+        cron = self.env.ref("crm_service.ir_cron_crm_sla_check")
+        self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
+        with freeze_time("2026-04-10 09:00:00"):
+            cron.method_direct_trigger()
+        self.assertEqual(case.sla_state, "failed")
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        # 2 lines failed, then the breach and the 2-hours-after steps of the response line
+        self.assertEqual(progress.done, 4)
+        self.assertEqual(progress.remaining, 0)
