@@ -21,8 +21,8 @@ class CrmComplaintCategory(models.Model):
     team_id = fields.Many2one(
         "crm.service.team",
         string="Default Team",
-        check_company=True,
-        help="New cases of this category go to this team (a subcategory without one uses its parent's).",
+        help="New cases of this category go to this team when it is of the case's company (a "
+        "subcategory without one uses its parent's).",
     )
     severity = fields.Selection(
         SEVERITIES, string="Default Severity", help="New cases of this category get this severity."

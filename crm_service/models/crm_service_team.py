@@ -1,6 +1,8 @@
 from ast import literal_eval
 
-from odoo import api, fields, models
+from odoo import fields, models
+
+from .crm_complaint_stage import DONE_STATES
 
 ASSIGNMENT_METHODS = [
     ("manual", "Manual"),
@@ -74,7 +76,7 @@ class CrmServiceTeam(models.Model):
     def _compute_open_complaint_count(self):
         counts = dict(
             self.env["crm.complaint"]._read_group(
-                [("team_id", "in", self.ids), ("state", "not in", ("resolved", "closed", "cancelled"))],
+                [("team_id", "in", self.ids), ("state", "not in", DONE_STATES)],
                 ["team_id"],
                 ["__count"],
             )
@@ -87,17 +89,66 @@ class CrmServiceTeam(models.Model):
         values["alias_model_id"] = self.env["ir.model"]._get("crm.complaint").id
         if self.id:
             defaults = literal_eval(self.alias_defaults or "{}")
-            defaults["team_id"] = self.id
-            defaults["company_id"] = self.company_id.id
-            values["alias_defaults"] = defaults
+            defaults.update({"team_id": self.id, "company_id": self.company_id.id, "channel": "email"})
+            values["alias_defaults"] = repr(defaults)
+            values["alias_parent_model_id"] = self.env["ir.model"]._get("crm.service.team").id
+            values["alias_parent_thread_id"] = self.id
         return values
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        teams = super().create(vals_list)
-        # the alias needs the team's id in its defaults (known only now)
-        for team in teams:
-            team.alias_id.sudo().write(  # the team's own alias, created just above
-                {"alias_defaults": repr(team._alias_get_creation_values()["alias_defaults"])}
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            for team in self.filtered("alias_id"):
+                # the team's own alias: its defaults follow the team's company
+                team.alias_id.sudo().write(team._alias_get_creation_values())
+        return result
+
+    def _crm_assign_cases(self, cases):
+        """Give ``cases`` (of this team, without assignee) to members by the team's method."""
+        self.ensure_one()
+        if self.assignment_method == "manual" or not cases:
+            return
+        members = self.member_ids - cases._crm_unavailable_users(self.member_ids)
+        if not members:
+            return
+        members = members.sorted("id")
+        if self.assignment_method == "balanced":
+            # counting every open case of the members in the company, whoever may read them
+            counts = dict(
+                self.env["crm.complaint"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("user_id", "in", members.ids),
+                        ("company_id", "=", self.company_id.id),
+                        ("state", "not in", DONE_STATES),
+                        ("id", "not in", cases.ids),
+                    ],
+                    ["user_id"],
+                    ["__count"],
+                )
             )
-        return teams
+            load = {member: counts.get(member, 0) for member in members}
+            for case in cases:
+                member = min(members, key=lambda user: (load[user], user.id))
+                load[member] += 1
+                case.user_id = member
+        else:
+            last = self.last_assigned_user_id
+            position = members.ids.index(last.id) + 1 if last in members else 0
+            if last and last not in members:
+                # the last one left the team: the next member by id after them
+                position = next((index for index, user in enumerate(members) if user.id > last.id), 0)
+            for case in cases:
+                member = members[position % len(members)]
+                position += 1
+                case.user_id = member
+            # the team's round-robin pointer only: agents may not edit the team otherwise
+            self.sudo().last_assigned_user_id = member
+
+    def action_view_open_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_service.crm_complaint_action")
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id, "search_default_filter_open": 1}
+        return action
