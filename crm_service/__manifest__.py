@@ -22,6 +22,7 @@
         "wizards/crm_complaint_ask_expert_views.xml",
         "views/crm_service_menus.xml",
         "views/crm_sla_policy_views.xml",
+        "views/crm_sla_complaint_views.xml",
     ],
     "application": True,
 }

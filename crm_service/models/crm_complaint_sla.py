@@ -106,37 +106,16 @@ class CrmComplaint(models.Model):
             self._crm_sla_move_clocks(before, now)
         if rematch:
             self._crm_sla_apply_policies(now)
+        if vals.get("first_response_date"):
+            self._crm_sla_reach_response(fields.Datetime.to_datetime(vals["first_response_date"]))
         return result
 
-    # ------------------------------------------------------------------
-    # Mail: the first public reply of an internal user meets the response target
-    # ------------------------------------------------------------------
-
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        if self and message and self._crm_sla_is_public_reply(message):
-            self._crm_sla_reach_response(message.date or fields.Datetime.now())
-        return message
-
-    def _crm_sla_is_public_reply(self, message):
-        """A comment or e-mail for the customer (not a note, not an automatic message) whose
-        author is an internal user."""
-        if message.message_type not in ("comment", "email"):
-            return False
-        if message.subtype_id != self.env.ref("mail.mt_comment"):
-            return False
-        if self.env.context.get("crm_sla_automatic"):
-            return False
-        author_users = message.author_id.with_context(active_test=False).user_ids
-        odoobot = self.env.ref("base.partner_root")
-        return bool(message.author_id != odoobot and author_users.filtered(lambda user: not user.share))
-
     def _crm_sla_reach_response(self, when):
-        # posting a reply needs read access only; the SLA line and the response date are the
-        # engine's bookkeeping of that reply, hence sudo
-        cases = self.sudo()
-        cases.filtered(lambda case: not case.first_response_date).write({"first_response_date": when})
-        cases.sla_line_ids.filtered(lambda line: line.target == "response")._crm_reach(when)
+        """The first response (``first_response_date``, stamped by the case on the first public
+        reply of an internal user) meets the response target."""
+        # engine bookkeeping of a reply the user was allowed to post: sudo writes the lines only
+        lines = self.sudo().sla_line_ids.filtered(lambda line: line.target == "response")
+        lines._crm_reach(when)
 
     # ------------------------------------------------------------------
     # Engine
@@ -225,6 +204,17 @@ class CrmComplaint(models.Model):
                         line.write(values)
                         if clock == CLOCK_RUNNING:
                             replan |= line
+                elif target == "response" and case.first_response_date:
+                    # answered before any policy applied: met then
+                    new_lines.append(
+                        dict(
+                            values,
+                            complaint_id=case.id,
+                            target=target,
+                            state="reached",
+                            reached_date=case.first_response_date,
+                        )
+                    )
                 elif clock != CLOCK_DONE:
                     new_lines.append(
                         dict(
