@@ -4,7 +4,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .sla_common import SlaCase
 
@@ -35,6 +35,17 @@ class TestSlaAccess(SlaCase):
             as_agent.write({"sla_policy_id": self.critical.id})
         with self.assertRaises(AccessError):
             self.new_case(sla_state="reached")
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 11, 0))
+
+    def test_agent_opens_the_case_form_with_its_sla(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            case = self.new_case()
+        form = Form(case.with_user(self.agent))
+        self.assertEqual(form.sla_state, "ok")
+        self.assertEqual(form.response_deadline, "2026-03-31 11:00:00")
+        self.assertEqual(len(form.sla_line_ids), 2)
+        form.subject = "The machine stopped twice"
+        form.save()
         self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 11, 0))
 
     def test_manager_cannot_write_lines_either(self):
