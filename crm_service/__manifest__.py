@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "data/crm_complaint_sequence_data.xml",
         "data/crm_complaint_stage_data.xml",
+        "data/crm_complaint_mail_template_data.xml",
         "views/crm_complaint_views.xml",
         "views/crm_service_team_views.xml",
         "views/crm_complaint_config_views.xml",

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_complaint
 from . import test_assignment
 from . import test_access_service
+from . import test_mail_intake
