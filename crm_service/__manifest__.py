@@ -21,5 +21,10 @@
         "wizards/crm_complaint_ask_expert_views.xml",
         "views/crm_service_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_service/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }

@@ -3,3 +3,4 @@ from . import test_complaint
 from . import test_assignment
 from . import test_access_service
 from . import test_mail_intake
+from . import test_service_tours
