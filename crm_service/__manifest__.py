@@ -17,6 +17,7 @@
         "views/crm_service_team_views.xml",
         "views/crm_complaint_config_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_complaint_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_complaint_ask_expert_views.xml",
         "views/crm_service_menus.xml",

@@ -63,6 +63,8 @@ class CrmComplaint(models.Model):
     _order = "priority_sort desc, id desc"
     _check_company_auto = True
     _mailing_enabled = True
+    # who may read a case may write in its thread: the customer in the portal, a salesperson
+    _mail_post_access = "read"
     _primary_email = "email_from"
 
     name = fields.Char(

@@ -4,3 +4,4 @@ from . import test_assignment
 from . import test_access_service
 from . import test_mail_intake
 from . import test_service_tours
+from . import test_portal
