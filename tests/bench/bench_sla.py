@@ -34,6 +34,7 @@ last 3 days, with an escalation chain (at risk -> assignee, breach -> team leade
 import argparse
 import datetime
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -163,25 +164,32 @@ def setup(env, cases):
     )
     ids = [template.id] + [row[0] for row in cr.fetchall()]
     line_cols = columns("crm_complaint_sla_line", {"id", "complaint_id", "start_date"})
-    # clocks started over the last 3 days (the deadlines are planned again in step 3)
-    cr.execute("SELECT setseed(%s)", [SEED / 100])
+    # the template's two lines, cloned for every case from unnested arrays (clocks started over
+    # the last 3 days; the deadlines are planned again in step 3)
     cr.execute(
         SQL(
-            """
-        INSERT INTO crm_complaint_sla_line (complaint_id, start_date, %(cols)s)
-        SELECT c.id,
-               line.start_date - make_interval(mins => floor(random() * 3 * 24 * 60)::int),
-               %(line_cols)s
-          FROM crm_complaint_sla_line line
-          JOIN unnest(%(ids)s::int[]) AS c(id) ON TRUE
-         WHERE line.complaint_id = %(tpl)s
-        """,
+            "SELECT start_date, %(cols)s FROM crm_complaint_sla_line WHERE complaint_id = %(tpl)s",
             cols=SQL(", ").join(SQL.identifier(col) for col in line_cols),
-            line_cols=SQL(", ").join(SQL.identifier("line", col) for col in line_cols),
-            ids=ids[1:],
             tpl=template.id,
         )
     )
+    templates = cr.fetchall()
+    rng = random.Random(SEED)
+    for start_date, *values in templates:
+        starts = [start_date - datetime.timedelta(minutes=rng.randrange(3 * 24 * 60)) for _id in ids[1:]]
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_complaint_sla_line (complaint_id, start_date, %(cols)s)
+                SELECT c.id, c.start_date, %(values)s
+                  FROM unnest(%(ids)s::int[], %(starts)s::timestamp[]) AS c(id, start_date)
+                """,
+                cols=SQL(", ").join(SQL.identifier(col) for col in line_cols),
+                values=SQL(", ").join(SQL("%s", value) for value in values),
+                ids=ids[1:],
+                starts=starts,
+            )
+        )
     cr.execute(
         SQL(
             """
