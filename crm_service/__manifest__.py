@@ -25,6 +25,9 @@
         "views/crm_service_menus.xml",
         "views/crm_sla_policy_views.xml",
         "views/crm_sla_complaint_views.xml",
+        "security/crm_service_report_security.xml",
+        "report/crm_service_report_views.xml",
+        "views/crm_service_dashboard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
