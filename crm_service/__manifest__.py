@@ -34,5 +34,9 @@
             "crm_service/static/tests/tours/*.js",
         ],
     },
+    "demo": [
+        "demo/crm_service_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

@@ -11,3 +11,4 @@ from . import test_sla_cron
 from . import test_sla_access
 from . import test_service_reports
 from . import test_service_dashboard_tour
+from . import test_demo
