@@ -25,11 +25,18 @@
         "views/crm_service_menus.xml",
         "views/crm_sla_policy_views.xml",
         "views/crm_sla_complaint_views.xml",
+        "security/crm_service_report_security.xml",
+        "report/crm_service_report_views.xml",
+        "views/crm_service_dashboard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "crm_service/static/tests/tours/*.js",
         ],
     },
+    "demo": [
+        "demo/crm_service_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

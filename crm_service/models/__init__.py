@@ -12,3 +12,4 @@ from . import crm_sla_escalation
 from . import crm_complaint_sla_line
 from . import crm_complaint_sla
 from . import resource_calendar_leaves
+from . import crm_service_team_dashboard

@@ -9,3 +9,6 @@ from . import test_sla_working_hours
 from . import test_sla_rules
 from . import test_sla_cron
 from . import test_sla_access
+from . import test_service_reports
+from . import test_service_dashboard_tour
+from . import test_demo
