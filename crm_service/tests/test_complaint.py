@@ -201,3 +201,14 @@ class TestComplaint(ServiceCase):
         )
         self.assertEqual(len(sent), 1, [(m.subject, m.body[:80], m.message_type) for m in case.message_ids])
         self.assertIn(self.tiered_contact, sent.partner_ids)
+
+    def test_escalate_several_cases_at_once(self):
+        cases = self.new_case(team_id=self.desk.id) | self.new_case(team_id=self.desk.id)
+        cases.with_user(self.agent).action_escalate_technical()
+        self.assertEqual(cases.team_id, self.tech_team)
+        self.assertEqual(cases.mapped("escalation_level"), [1, 1])
+        self.assertEqual(cases.user_id, self.expert)
+        for case in cases:
+            self.assertIn(
+                "escalated this case from Service Desk to Technical Support", case.message_ids[0].body
+            )
