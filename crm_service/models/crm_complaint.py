@@ -324,6 +324,24 @@ class CrmComplaint(models.Model):
                 waiting._crm_write_bookkeeping({"first_response_date": fields.Datetime.now()})
         return super()._message_post_after_hook(message, msg_values)
 
+    def rating_apply(
+        self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False
+    ):
+        """The customer's first rating of a case counts: a second submission (the link of the
+        e-mail clicked again) changes nothing."""
+        if token and not rating:
+            rating = self.env["rating.rating"].search([("access_token", "=", token)], limit=1)
+        if rating and rating.consumed:
+            return rating
+        return super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+
     # ------------------------------------------------------------------ mail gateway
 
     @api.model
