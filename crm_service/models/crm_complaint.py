@@ -324,6 +324,24 @@ class CrmComplaint(models.Model):
                 waiting._crm_write_bookkeeping({"first_response_date": fields.Datetime.now()})
         return super()._message_post_after_hook(message, msg_values)
 
+    def rating_apply(
+        self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False
+    ):
+        """The customer's first rating of a case counts: a second submission (the link of the
+        e-mail clicked again) changes nothing."""
+        if token and not rating:
+            rating = self.env["rating.rating"].search([("access_token", "=", token)], limit=1)
+        if rating and rating.consumed:
+            return rating
+        return super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+
     # ------------------------------------------------------------------ mail gateway
 
     @api.model
@@ -420,11 +438,12 @@ class CrmComplaint(models.Model):
         return True
 
     def action_escalate_technical(self):
-        """Send the cases to the technical team (tier 2): the escalation team of their team."""
+        """Send the cases to the technical team (tier 2): the escalation team of their team, else
+        the first tier-2 team of their company. Cases are moved team by team."""
+        first_tier2 = self._crm_first_team_by_company("2")
+        moves = defaultdict(lambda: self.browse())
         for case in self:
-            target = case.team_id.escalation_team_id or self.env["crm.service.team"].search(
-                [("tier", "=", "2"), ("company_id", "=", case.company_id.id)], limit=1
-            )
+            target = case.team_id.escalation_team_id or first_tier2.get(case.company_id.id)
             if not target or target == case.team_id:
                 raise UserError(
                     self.env._(
@@ -434,19 +453,20 @@ class CrmComplaint(models.Model):
                         team=case.team_id.display_name or "-",
                     )
                 )
-            previous = case.team_id
-            case.write({"team_id": target.id, "tier_level": target.tier, "user_id": False})
-            case._crm_write_bookkeeping({"escalation_level": case.escalation_level + 1})
-            case._crm_assign()
-            case.message_post(
-                body=self.env._(
-                    "%(user)s escalated this case from %(from_team)s to %(to_team)s.",
-                    user=self.env.user.name,
-                    from_team=previous.display_name or "-",
-                    to_team=target.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
+            moves[case.team_id, target] |= case
+        for (previous, target), cases in moves.items():
+            cases.write({"team_id": target.id, "tier_level": target.tier, "user_id": False})
+            for level, same_level in cases.grouped("escalation_level").items():
+                same_level._crm_write_bookkeeping({"escalation_level": level + 1})
+            cases._crm_assign()
+            body = self.env._(
+                "%(user)s escalated this case from %(from_team)s to %(to_team)s.",
+                user=self.env.user.name,
+                from_team=previous.display_name or "-",
+                to_team=target.display_name,
             )
+            for case in cases:
+                case.message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
 
     def action_reopen(self):
@@ -565,6 +585,7 @@ class CrmComplaint(models.Model):
             self.commercial_partner_id.service_rep_id | self.commercial_partner_id.service_rep_backup_id
         )
         by_user = defaultdict(lambda: self.browse())
+        desks = None
         for case in self:
             customer = case.commercial_partner_id
             if case.service_model != "dedicated" or case.tier_level == "2":
@@ -598,7 +619,9 @@ class CrmComplaint(models.Model):
                     )
                 else:
                     reason = self.env._("%(customer)s has no representative", customer=customer.display_name)
-                desk = case._crm_desk_team()
+                if desks is None:
+                    desks = self._crm_first_team_by_company("1")
+                desk = case._crm_desk_team(desks)
                 if desk and desk != case.team_id:
                     case.team_id = desk
                 case._crm_tell_managers(
@@ -611,16 +634,27 @@ class CrmComplaint(models.Model):
             if team:
                 team._crm_assign_cases(cases)
 
-    def _crm_desk_team(self):
+    def _crm_desk_team(self, desks=None):
+        """The service desk (tier 1) of the case: its team, the customer's, else the company's first.
+        ``desks``: the company's first desks by company id, when the caller has them already."""
         self.ensure_one()
         if self.team_id.tier == "1":
             return self.team_id
         team = self.commercial_partner_id.service_team_id
         if team.tier == "1" and team.company_id == self.company_id:
             return team
-        return self.env["crm.service.team"].search(
-            [("tier", "=", "1"), ("company_id", "=", self.company_id.id)], limit=1
+        desks = self._crm_first_team_by_company("1") if desks is None else desks
+        return desks.get(self.company_id.id, self.env["crm.service.team"])
+
+    def _crm_first_team_by_company(self, tier):
+        """The first team of ``tier`` of each company of the cases (one query)."""
+        teams = self.env["crm.service.team"].search(
+            [("tier", "=", tier), ("company_id", "in", self.company_id.ids)], order="company_id, sequence, id"
         )
+        first = {}
+        for team in teams:
+            first.setdefault(team.company_id.id, team)
+        return first
 
     def _crm_tell_managers(self, message):
         """A note on the case for the service managers, and an activity for the team leader."""

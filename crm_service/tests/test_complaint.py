@@ -168,3 +168,47 @@ class TestComplaint(ServiceCase):
                 body="Again", message_type="comment", subtype_xmlid="mail.mt_comment"
             )
         self.assertEqual(str(case.first_response_date), "2026-03-02 10:00:00")
+
+    def test_written_team_kept_when_category_changes(self):
+        case = self.new_case(team_id=self.tech_team.id)
+        self.assertEqual(case.team_id, self.tech_team)
+        case.with_user(self.agent).category_id = self.category_damaged
+        self.assertEqual(case.team_id, self.tech_team)
+        self.assertEqual(case.severity, "2")
+
+    def test_stage_template_sent_on_entering_stage(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Waiting on you",
+                "model_id": self.env["ir.model"]._get_id("crm.complaint"),
+                "subject": "We wait for your answer on {{ object.name }}",
+                "body_html": "<p>Please send us the photos.</p>",
+                "partner_to": "{{ object.partner_id.id }}",
+            }
+        )
+        self.stage["waiting_customer"].template_id = template
+        case = self.new_case().with_context(tracking_disable=False, mail_notrack=False)
+        # a case is tracked from the transaction after its creation, as in a later request
+        self.env.cr.precommit.run()
+        case.with_user(self.agent).with_context(
+            tracking_disable=False, mail_notrack=False
+        ).stage_id = self.stage["waiting_customer"]
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        case.invalidate_recordset(["message_ids"])
+        sent = case.message_ids.filtered(
+            lambda message: message.subject == f"We wait for your answer on {case.name}"
+        )
+        self.assertEqual(len(sent), 1, [(m.subject, m.body[:80], m.message_type) for m in case.message_ids])
+        self.assertIn(self.tiered_contact, sent.partner_ids)
+
+    def test_escalate_several_cases_at_once(self):
+        cases = self.new_case(team_id=self.desk.id) | self.new_case(team_id=self.desk.id)
+        cases.with_user(self.agent).action_escalate_technical()
+        self.assertEqual(cases.team_id, self.tech_team)
+        self.assertEqual(cases.mapped("escalation_level"), [1, 1])
+        self.assertEqual(cases.user_id, self.expert)
+        for case in cases:
+            self.assertIn(
+                "escalated this case from Service Desk to Technical Support", case.message_ids[0].body
+            )

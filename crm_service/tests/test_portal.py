@@ -78,6 +78,18 @@ class TestComplaintPortal(HttpCase):
         page = self.url_open(f"/my/complaints/{case.id}").text
         self.assertIn(case.name, page)
         self.assertIn("/rate/", page)
+        # Odoo's rating: the first submission is kept
+        token = case.rating_ids.access_token
+        self.assertTrue(token)
+        self.url_open(
+            f"/rate/{token}/submit_feedback", data={"rate": 5, "csrf_token": http.Request.csrf_token(self)}
+        )
+        self.url_open(
+            f"/rate/{token}/submit_feedback", data={"rate": 1, "csrf_token": http.Request.csrf_token(self)}
+        )
+        case.invalidate_recordset()
+        self.assertEqual((case.rating_ids.rating, case.rating_ids.consumed), (5, True))
+        self.assertNotIn("/rate/", self.url_open(f"/my/complaints/{case.id}").text)
         self.url_open(f"/my/complaints/{case.id}/reopen", data={"csrf_token": http.Request.csrf_token(self)})
         self.assertEqual((case.state, case.reopen_count), ("open", 1))
         # a complaint without its root cause is not closed by the customer

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -59,3 +59,35 @@ class TestServiceTours(HttpCase):
             "We are looking at your printer.",
             case.message_ids.mapped("body")[-1] + "".join(case.message_ids.mapped("body")),
         )
+
+    def test_customer_files_replies_closes_rates(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Portal Customer", "is_company": True, "email": "tour.portal@example.com"}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Tour Portal Paula", "parent_id": customer.id, "email": "tour.paula@example.com"}
+        )
+        portal_user = new_test_user(
+            self.env,
+            login="svc_tour_portal",
+            password="svc_tour_portal",
+            groups="base.group_portal",
+            partner_id=contact.id,
+        )
+        resolved = self.env["crm.complaint"].create(
+            {
+                "subject": "Tour toaster sparks",
+                "partner_id": contact.id,
+                "resolution": "<p>We replaced the toaster.</p>",
+                "stage_id": self.env.ref("crm_service.crm_complaint_stage_resolved").id,
+            }
+        )
+
+        self.start_tour("/my/complaints", "crm_service_portal_tour", login=portal_user.login)
+
+        filed = self.env["crm.complaint"].search([("subject", "=", "Tour kettle leaks")])
+        self.assertEqual((filed.partner_id, filed.channel), (contact, "portal"))
+        self.assertTrue(filed.message_ids.filtered(lambda message: "K-1234" in message.body))
+        self.assertEqual(resolved.state, "closed")
+        rating = resolved.rating_ids.filtered("consumed")
+        self.assertEqual((len(rating), rating.rating), (1, 5))
