@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_service_portal",
         readonly=False,
     )
+    crm_service_portal_company_cases = fields.Boolean(
+        related="company_id.crm_service_portal_company_cases",
+        readonly=False,
+    )

@@ -27,7 +27,16 @@ class TestCrmServiceInstall(CrmSuiteCase):
             self.assertEqual(set(module.dependencies_id.mapped("name")), chain[module.name])
 
     def test_groups_imply(self):
-        self.assertRoleGroups("crm_service.group_crm_service_user", "crm_service.group_crm_service_manager")
+        """Managers are agents; sales managers are service managers; salespeople are no agents
+        (they read the cases of their customers through their own rules)."""
+        agent_group = self.env.ref("crm_service.group_crm_service_user")
+        manager_group = self.env.ref("crm_service.group_crm_service_manager")
+        self.assertIn(agent_group, manager_group.trans_implied_ids)
+        self.assertIn(manager_group, self.env.ref("sales_team.group_sale_manager").trans_implied_ids)
+        self.assertNotIn(agent_group, self.env.ref("sales_team.group_sale_salesman").trans_implied_ids)
+        self.assertFalse(self.salesperson.has_group("crm_service.group_crm_service_user"))
+        self.assertTrue(self.sales_manager.has_group("crm_service.group_crm_service_manager"))
+        self.assertTrue(self.sales_manager.has_group("crm_service.group_crm_service_user"))
 
     def test_service_agent_without_sales_rights(self):
         """A pure service agent opens the Customer Service app, not the sales configuration."""
@@ -39,13 +48,26 @@ class TestCrmServiceInstall(CrmSuiteCase):
             }
         )
         self.assertMenuHidden(agent, "crm_service.crm_service_config_menu")
+        self.assertMenuOpens(agent, "crm_service.crm_complaint_menu_all")
+        self.assertMenuOpens(agent, "crm_service.crm_complaint_menu_my")
         self.assertFalse(agent.has_group("sales_team.group_sale_salesman"))
 
     def test_menus_open_for_salesperson_and_manager(self):
         self.assertMenuOpens(self.salesperson, "crm_service.crm_service_menu_root")
         self.assertMenuOpens(self.salesperson, "crm_service.crm_service_partner_menu")
+        self.assertMenuOpens(self.salesperson, "crm_service.crm_complaint_menu_all")
+        self.assertMenuHidden(self.salesperson, "crm_service.crm_complaint_menu_my")
         self.assertMenuHidden(self.salesperson, "crm_service.crm_service_config_menu")
         self.assertMenuOpens(self.sales_manager, "crm_service.crm_service_partner_menu")
+        for xmlid in (
+            "crm_complaint_menu_all",
+            "crm_complaint_menu_my",
+            "crm_service_team_menu",
+            "crm_complaint_stage_menu",
+            "crm_complaint_category_menu",
+            "crm_complaint_root_cause_menu",
+        ):
+            self.assertMenuOpens(self.sales_manager, f"crm_service.{xmlid}")
         self.assertMenuOpens(self.administrator, "crm_service.crm_service_config_settings_menu")
 
     def test_settings_saved_by_administrator(self):
