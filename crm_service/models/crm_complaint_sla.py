@@ -134,31 +134,29 @@ class CrmComplaint(models.Model):
         """Apply the stage changes of these cases to their lines (batched per kind of move)."""
         # the engine writes the lines: users never may (see the access rights)
         Line = self.env["crm.complaint.sla.line"].sudo()
-        to_pause, to_resume, to_reach, to_reopen, to_reopen_stopped = Line, Line, Line, Line, Line
+        moves = defaultdict(list)  # kind of move -> line ids (no recordset union in the loop)
         for case in self.sudo():
             old, new = before.get(case.id), case._crm_sla_clock()
             if old == new or not case.sla_line_ids:
                 continue
-            lines = case.sla_line_ids
-            resolution = lines.filtered(lambda line: line.target == "resolution")
-            if new == CLOCK_DONE:
-                # resolving answers the customer too: an unanswered response target is met
-                to_reach |= lines
-            elif old == CLOCK_DONE:
-                if new == CLOCK_RUNNING:
-                    to_reopen |= resolution
-                    to_resume |= (lines - resolution).filtered(lambda line: not line.reached_date)
-                else:
-                    to_reopen_stopped |= resolution
-            elif new == CLOCK_STOPPED:
-                to_pause |= lines
-            else:
-                to_resume |= lines.filtered(lambda line: not line.reached_date and not line.start_date)
-        to_pause._crm_pause(now)
-        to_reach._crm_reach(now)
-        to_resume._crm_start(now)
-        to_reopen._crm_reopen(now, running=True)
-        to_reopen_stopped._crm_reopen(now, running=False)
+            for line in case.sla_line_ids:
+                if new == CLOCK_DONE:
+                    # resolving answers the customer too: an unanswered response target is met
+                    moves["reach"].append(line.id)
+                elif old == CLOCK_DONE:
+                    if line.target == "resolution":
+                        moves["reopen" if new == CLOCK_RUNNING else "reopen_stopped"].append(line.id)
+                    elif new == CLOCK_RUNNING and not line.reached_date:
+                        moves["resume"].append(line.id)
+                elif new == CLOCK_STOPPED:
+                    moves["pause"].append(line.id)
+                elif not line.reached_date and not line.start_date:
+                    moves["resume"].append(line.id)
+        Line.browse(moves["pause"])._crm_pause(now)
+        Line.browse(moves["reach"])._crm_reach(now)
+        Line.browse(moves["resume"])._crm_start(now)
+        Line.browse(moves["reopen"])._crm_reopen(now, running=True)
+        Line.browse(moves["reopen_stopped"])._crm_reopen(now, running=False)
 
     def _crm_sla_apply_policies(self, now):
         """Match the policy of each case and (re)plan its lines.
@@ -179,14 +177,14 @@ class CrmComplaint(models.Model):
             return
         Line = self.env["crm.complaint.sla.line"].sudo()
         # hours used so far, on the old policy's calendar, in one batch per calendar
-        open_lines = Line.union(*(case.sla_line_ids for case in changed)).filtered(
-            lambda line: not line.reached_date
+        open_lines = Line.browse(
+            [line.id for case in changed for line in case.sla_line_ids if not line.reached_date]
         )
         open_lines._crm_consume(now)
-        new_lines, replan, drop = [], Line, Line
-        by_policy = defaultdict(lambda: cases.browse())
+        new_lines, replan, drop = [], [], []
+        by_policy = defaultdict(list)
         for case, policy in changed.items():
-            by_policy[policy] |= case
+            by_policy[policy].append(case.id)
             existing = {line.target: line for line in case.sla_line_ids}
             clock = case._crm_sla_clock()
             for target, hours in (
@@ -196,14 +194,14 @@ class CrmComplaint(models.Model):
                 line = existing.get(target)
                 if not policy:
                     if line and not line.reached_date and line.state != "failed":
-                        drop |= line
+                        drop.append(line.id)
                     continue
                 values = {"policy_id": policy.id, "target_hours": hours, "warn_ratio": policy.warn_ratio}
                 if line:
                     if not line.reached_date:
                         line.write(values)
                         if clock == CLOCK_RUNNING:
-                            replan |= line
+                            replan.append(line.id)
                 elif target == "response" and case.first_response_date:
                     # answered before any policy applied: met then
                     new_lines.append(
@@ -224,11 +222,11 @@ class CrmComplaint(models.Model):
                             state="ok" if clock == CLOCK_RUNNING else "paused",
                         )
                     )
-        for policy, policy_cases in by_policy.items():
-            policy_cases.write({"sla_policy_id": policy.id})
-        drop.unlink()
+        for policy, case_ids in by_policy.items():
+            cases.browse(case_ids).write({"sla_policy_id": policy.id})
+        Line.browse(drop).unlink()
         created = Line.create(new_lines)
-        (replan | created.filtered(lambda line: line.state == "ok"))._crm_start(now)
+        (Line.browse(replan) | created.filtered(lambda line: line.state == "ok"))._crm_start(now)
 
     def _crm_sla_escalate(self, fired):
         """Fire escalation steps: ``fired`` is a list of (sla line, escalation step).

@@ -88,10 +88,10 @@ class CrmComplaintSlaLine(models.Model):
     # ------------------------------------------------------------------
 
     def _crm_by_calendar(self):
-        groups = defaultdict(lambda: self.browse())
+        groups = defaultdict(list)
         for line in self:
-            groups[line.policy_id.calendar_id] |= line
-        return groups.items()
+            groups[line.policy_id.calendar_id].append(line.id)
+        return [(calendar, self.browse(ids)) for calendar, ids in groups.items()]
 
     def _crm_consume(self, now):
         """Add the working hours of the running segment up to ``now`` to consumed_hours and stop
@@ -116,6 +116,7 @@ class CrmComplaintSlaLine(models.Model):
                 items.append((now, max(line.target_hours - line.consumed_hours, 0.0)))
                 items.append((now, max(line.target_hours * line.warn_ratio - line.consumed_hours, 0.0)))
             planned = working_hours.plan_deadlines(source, items)
+            rows = []
             for index, line in enumerate(group):
                 deadline, warn_date = planned[2 * index], planned[2 * index + 1]
                 if line.target_hours and line.consumed_hours >= line.target_hours:
@@ -124,7 +125,8 @@ class CrmComplaintSlaLine(models.Model):
                     state = "at_risk"
                 else:
                     state = "ok"
-                line.write({"state": state, "start_date": now, "deadline": deadline, "warn_date": warn_date})
+                rows.append((line.id, deadline, warn_date, state))
+            group._crm_write_plans(rows, start_date=now)
 
     def _crm_replan(self, now):
         """Plan the running lines again from when their clock last started, after their calendar,
@@ -142,10 +144,12 @@ class CrmComplaintSlaLine(models.Model):
                     (line.start_date, max(line.target_hours * line.warn_ratio - line.consumed_hours, 0.0))
                 )
             planned = working_hours.plan_deadlines(source, items)
+            rows = []
             for index, line in enumerate(group):
                 deadline, warn_date = planned[2 * index], planned[2 * index + 1]
                 state = "at_risk" if warn_date and warn_date <= now else "ok"
-                line.write({"deadline": deadline, "warn_date": warn_date, "state": state})
+                rows.append((line.id, deadline, warn_date, state))
+            group._crm_write_plans(rows)
         return lines
 
     @api.model
@@ -161,7 +165,40 @@ class CrmComplaintSlaLine(models.Model):
         for batch in tools.split_every(CRON_BATCH_SIZE * 10, lines.ids, self.sudo().browse):
             batch._crm_replan(now)
             self.env.flush_all()
+            batch.invalidate_recordset()  # keep the cache small over many batches
         return lines
+
+    def _crm_write_plans(self, rows, start_date=None):
+        """Write planned ``(line id, deadline, warn date, state)`` rows in one UPDATE (the ORM
+        would write line by line), then let the cases' stored deadlines and state follow."""
+        if not rows:
+            return
+        self.flush_recordset()
+        ids, deadlines, warn_dates, states = zip(*rows, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_complaint_sla_line line
+                   SET deadline = plan.deadline, warn_date = plan.warn_date, state = plan.state,
+                       start_date = COALESCE(%(start)s, line.start_date),
+                       write_date = %(now)s, write_uid = %(uid)s
+                  FROM unnest(%(ids)s::int[], %(deadlines)s::timestamp[], %(warn_dates)s::timestamp[],
+                              %(states)s::varchar[]) AS plan(id, deadline, warn_date, state)
+                 WHERE line.id = plan.id
+                """,
+                start=start_date,
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+                ids=list(ids),
+                deadlines=list(deadlines),
+                warn_dates=list(warn_dates),
+                states=list(states),
+            )
+        )
+        fnames = ["deadline", "warn_date", "state", "start_date", "write_date", "write_uid"]
+        lines = self.browse(ids)
+        lines.invalidate_recordset(fnames)
+        lines.modified(fnames)
 
     def _crm_pause(self, now):
         """Stop the clock: hours used kept, deadline cleared (a failed line stays failed)."""
