@@ -69,6 +69,14 @@ MODEL_ACCESS = {
     "crm.value.service.tier.rule":        ("r---",    "r---",     "rwcu",       "----", "r---"),
     "crm.value.churn.report":             ("r---",    "r---",     "r---",       "----", "r---"),
     "crm.value.purchase.day":             ("----",    "----",     "r---",       "----", "----"),
+    # crm_service: salespeople read (the cases of the customers they may see: record rules);
+    # sales managers are service managers; portal users read their cases (record rules)
+    "crm.service.team":                   ("r---",    "r---",     "rwcu",       "----", "r---"),
+    "crm.complaint":                      ("r---",    "r---",     "rwcu",       "r---", "r---"),
+    "crm.complaint.stage":                ("r---",    "r---",     "rwcu",       "r---", "r---"),
+    "crm.complaint.category":             ("r---",    "r---",     "rwcu",       "r---", "r---"),
+    "crm.complaint.root.cause":           ("r---",    "r---",     "rwcu",       "----", "r---"),
+    "crm.complaint.action":               ("r---",    "r---",     "rwcu",       "----", "r---"),
     # wizards
     "crm.lifecycle.stage.change":         ("----",    "----",     "rwc-",       "----", "----"),
     "crm.customer.check":                 ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
@@ -77,6 +85,7 @@ MODEL_ACCESS = {
     "crm.pool.assign":                    ("----",    "----",     "rwc-",       "----", "----"),
     "crm.value.snapshot.backfill":        ("----",    "----",     "rwcu",       "----", "----"),
     "crm.contact.log":                    ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
+    "crm.complaint.ask.expert":           ("----",    "----",     "rwcu",       "----", "----"),
 }
 
 RECORD_ACCESS = {

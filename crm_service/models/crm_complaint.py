@@ -1,7 +1,9 @@
+import re
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import email_normalize
 
 from odoo.addons.crm_lifecycle.models.crm_internal import is_marked, marked
 
@@ -40,6 +42,8 @@ CASE_BOOKKEEPING_FIELDS = (
     "escalation_level",
 )
 BOOKKEEPING_WRITE = "crm_service.bookkeeping_write"
+# the references in an e-mail subject: "Re: [CASE-2026-00012] Broken parcel"
+SUBJECT_REFERENCE = re.compile(r"\[([^\[\]\s]{3,64})\]")
 # the cases whose automatic messages (acknowledgement) are being posted: no first response
 AUTOMATIC_POST = "crm_service.automatic_post"
 
@@ -59,6 +63,8 @@ class CrmComplaint(models.Model):
     _order = "priority_sort desc, id desc"
     _check_company_auto = True
     _mailing_enabled = True
+    # who may read a case may write in its thread: the customer in the portal, a salesperson
+    _mail_post_access = "read"
     _primary_email = "email_from"
 
     name = fields.Char(
@@ -317,6 +323,76 @@ class CrmComplaint(models.Model):
             if author and waiting:
                 waiting._crm_write_bookkeeping({"first_response_date": fields.Datetime.now()})
         return super()._message_post_after_hook(message, msg_values)
+
+    # ------------------------------------------------------------------ mail gateway
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A case from an e-mail to a team's alias; a reply whose headers were lost (but whose
+        subject keeps the reference) goes to its case."""
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or ""
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        case = self._crm_case_of_subject(msg_dict.get("subject") or "", email_from, company)
+        if case:
+            case.message_update(msg_dict)
+            return case
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if not partner and email_from:
+            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
+        values.update(
+            {
+                "name": "/",
+                "subject": msg_dict.get("subject") or self.env._("(no subject)"),
+                "description": msg_dict.get("body"),
+                "partner_id": partner.id,
+                "email_from": email_from,
+                "channel": "email",
+                "company_id": company.id,
+            }
+        )
+        case = super(CrmComplaint, self.with_company(company)).message_new(msg_dict, custom_values=values)
+        if partner:
+            case.message_subscribe(partner_ids=partner.ids)
+        case._crm_send_acknowledgement()
+        return case
+
+    @api.model
+    def _crm_case_of_subject(self, subject, email_from, company):
+        """The case whose reference the subject holds, when the sender is its customer (one of its
+        e-mail, the customer's contacts or a follower): anyone else starts a new case."""
+        references = SUBJECT_REFERENCE.findall(subject)
+        if not references:
+            return self.browse()
+        cases = self.search([("name", "in", references), ("company_id", "=", company.id)], limit=1)
+        sender = email_normalize(email_from)
+        if not cases or not sender:
+            return self.browse()
+        known = {
+            email_normalize(email)
+            for email in (
+                cases.email_from,
+                *cases.commercial_partner_id.child_ids.mapped("email"),
+                cases.commercial_partner_id.email,
+                *cases.message_partner_ids.mapped("email"),
+            )
+            if email
+        }
+        return cases if sender in known else self.browse()
+
+    def _crm_send_acknowledgement(self):
+        """Tell the customers their case's reference (the template of the acknowledgement)."""
+        template = self.env.ref("crm_service.mail_template_crm_complaint_ack", raise_if_not_found=False)
+        cases = self.filtered("partner_id")
+        if not template or not cases:
+            return
+        with marked(cases, AUTOMATIC_POST):
+            for case in cases:
+                case.message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
 
     # ------------------------------------------------------------------ actions
 

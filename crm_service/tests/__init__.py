@@ -8,3 +8,6 @@ from . import test_sla_cron
 from . import test_sla_access
 from . import test_service_reports
 from . import test_service_dashboard_tour
+from . import test_mail_intake
+from . import test_service_tours
+from . import test_portal

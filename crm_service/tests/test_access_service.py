@@ -122,6 +122,14 @@ class TestServiceAccess(ServiceCase):
             self.tina_case.with_user(self.portal_tom).read(["subject"])
         with self.assertRaises(AccessError):
             self.tom_case.with_user(self.portal_tom).write({"subject": "Changed by the customer"})
+        # the customer replies in the thread of their own case only
+        self.tom_case.with_user(self.portal_tom).message_post(
+            body="Here is the photo", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertIn("Here is the photo", self.tom_case.message_ids[0].body)
+        self.assertFalse(self.tom_case.first_response_date)
+        with self.assertRaises(AccessError):
+            self.tina_case.with_user(self.portal_tom).message_post(body="Not mine", message_type="comment")
         self.env.company.crm_service_portal_company_cases = True
         self.assertEqual(self.visible(self.portal_tom), self.tom_case | self.tina_case)
         self.env.company.crm_service_portal = False
