@@ -81,6 +81,9 @@ MODEL_ACCESS = {
     "crm.sla.policy":                     ("r---",    "r---",     "rwcu",       "----", "r---"),
     "crm.sla.escalation":                 ("----",    "----",     "rwcu",       "----", "----"),
     "crm.complaint.sla.line":             ("r---",    "r---",     "r---",       "----", "r---"),
+    # reports of the service managers (sales managers are service managers)
+    "crm.service.sla.report":             ("----",    "----",     "r---",       "----", "----"),
+    "crm.complaint.report":               ("----",    "----",     "r---",       "----", "----"),
     # wizards
     "crm.lifecycle.stage.change":         ("----",    "----",     "rwc-",       "----", "----"),
     "crm.customer.check":                 ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),

@@ -27,7 +27,7 @@ class TestMailIntake(ServiceCase, MockEmail):
     def setUpClass(cls):
         super().setUpClass()
         cls._init_mail_gateway()
-        cls.desk.write({"alias_name": "support", "alias_domain_id": cls.mail_alias_domain.id})
+        cls.desk.write({"alias_name": "case-intake", "alias_domain_id": cls.mail_alias_domain.id})
         cls.other_company = cls.env["res.company"].create({"name": "Service Branch Mail"})
         cls.branch_desk = cls.env["crm.service.team"].create(
             {
@@ -42,7 +42,7 @@ class TestMailIntake(ServiceCase, MockEmail):
         self.format_and_process(
             MAIL,
             email_from,
-            to or f"support@{self.alias_domain}",
+            to or f"case-intake@{self.alias_domain}",
             subject=subject,
             target_model="crm.complaint",
             target_field="subject",
@@ -92,7 +92,7 @@ class TestMailIntake(ServiceCase, MockEmail):
             self.format_and_process(
                 MAIL,
                 "Tina <tom@tiered.example.com>",
-                f"support@{self.alias_domain}",
+                f"case-intake@{self.alias_domain}",
                 subject=f"Re: [{case.name}] Parcel lost",
                 target_model="crm.complaint",
                 target_field="subject",
