@@ -277,7 +277,22 @@ class CrmComplaint(models.Model):
         result = super().write(vals)
         if previous_states is not None:
             self._crm_stamp_stage_dates(previous_states)
+            self._crm_send_rating_requests(previous_states)
         return result
+
+    def _crm_send_rating_requests(self, previous_states):
+        """The cases that just entered a stage with a rating request, and that their customer did
+        not rate yet, ask the customer to rate the service (Odoo's rating e-mail with its
+        smileys, through the mail queue, in the customer's language)."""
+        for case in self:
+            template = case.stage_id.rating_template_id
+            if (
+                template
+                and case.partner_id
+                and previous_states[case.id] != case.state
+                and not case.rating_last_value
+            ):
+                case.rating_send_request(template, lang=case.partner_id.lang, force_send=False)
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

@@ -202,6 +202,46 @@ class TestComplaint(ServiceCase):
         self.assertEqual(len(sent), 1, [(m.subject, m.body[:80], m.message_type) for m in case.message_ids])
         self.assertIn(self.tiered_contact, sent.partner_ids)
 
+    def test_default_stages_send_the_customer_templates(self):
+        self.assertEqual(
+            self.stage["waiting_customer"].template_id,
+            self.env.ref("crm_service.mail_template_crm_complaint_waiting"),
+        )
+        self.assertEqual(
+            self.stage["resolved"].template_id,
+            self.env.ref("crm_service.mail_template_crm_complaint_resolved"),
+        )
+        self.assertEqual(
+            self.stage["closed"].rating_template_id,
+            self.env.ref("crm_service.mail_template_crm_complaint_rating"),
+        )
+
+    def test_closing_asks_the_customer_to_rate_once(self):
+        case = self.new_case()
+        agent_case = case.with_user(self.agent)
+        agent_case.action_take()
+        agent_case.action_resolve()
+        agent_case.stage_id = self.stage["closed"]
+
+        def requests():
+            case.invalidate_recordset(["message_ids"])
+            return case.message_ids.filtered(
+                lambda message: message.subject == f"[{case.name}] How did we do?"
+            )
+
+        request = requests()
+        self.assertEqual(len(request), 1)
+        self.assertIn(self.tiered_contact, request.partner_ids)
+        token = case.sudo()._rating_get_access_token()
+        self.assertIn(f"/rate/{token}/5", request.body)
+        # the customer clicks the smiley of the e-mail
+        case.sudo().rating_apply(5, token=token)
+        self.assertEqual(case.rating_last_value, 5)
+        # reopened and closed again: already rated, not asked again
+        agent_case.action_reopen()
+        agent_case.stage_id = self.stage["closed"]
+        self.assertEqual(len(requests()), 1)
+
     def test_escalate_several_cases_at_once(self):
         cases = self.new_case(team_id=self.desk.id) | self.new_case(team_id=self.desk.id)
         cases.with_user(self.agent).action_escalate_technical()
