@@ -19,10 +19,9 @@ The roles:
 * ``team_leader``: a salesperson who leads the team North (its members are colleagues);
 * ``sales_manager``: Sales / Administrator;
 * ``portal``: a portal user, contact of the salesperson's own customer;
-* ``other_company``: a salesperson of a second company only.
-
-The service roles (agent, manager) join once crm_service has models and rules: add their
-groups to ``SERVICE_ROLES`` and a column to each row.
+* ``other_company``: a salesperson of a second company only;
+* ``service_agent``: Customer Service / User: Service Agent, an internal user without a sales role;
+* ``service_manager``: Customer Service / Manager, without a sales role.
 """
 
 import csv
@@ -38,123 +37,128 @@ from .common import CrmSuiteCase
 
 ADDONS = ("crm_lifecycle", "crm_value", "crm_service")
 ROLES = ("salesperson", "team_leader", "sales_manager", "portal", "other_company")
-# crm_service: "service_agent": "crm_service.group_crm_service_user",
-#              "service_manager": "crm_service.group_crm_service_manager",
-SERVICE_ROLES = {}
+# crm_service's roles: a service agent and a service manager, internal users without a sales role
+SERVICE_ROLES = {
+    "service_agent": "crm_service.group_crm_service_user",
+    "service_manager": "crm_service.group_crm_service_manager",
+}
+ALL_ROLES = ROLES + tuple(SERVICE_ROLES)
 OPERATIONS = ("read", "write", "create", "unlink")
 
 # fmt: off
 MODEL_ACCESS = {
-    #                                    salesperson team_leader sales_manager portal other_company
-    "res.partner":                        ("rwc-",    "rwc-",     "rwc-",       "r---", "rwc-"),
-    "crm.lifecycle.stage":                ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.partner.event":                  ("r---",    "r---",     "r---",       "----", "r---"),
-    "crm.lifecycle.funnel.report":        ("r---",    "r---",     "r---",       "----", "r---"),
-    "crm.talk.script":                    ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.pool":                           ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.pool.level":                     ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.pool.owner.report":              ("r---",    "r---",     "r---",       "----", "r---"),
-    "crm.customer.import":                ("rwc-",    "rwc-",     "rwcu",       "----", "rwc-"),
-    "crm.customer.import.column":         ("rwcu",    "rwcu",     "rwcu",       "----", "rwcu"),
-    "crm.customer.import.error":          ("r--u",    "r--u",     "r--u",       "----", "r--u"),
-    "crm.customer.import.mapping":        ("r-c-",    "r-c-",     "rwcu",       "----", "r-c-"),
-    "crm.customer.import.mapping.line":   ("r-c-",    "r-c-",     "rwcu",       "----", "r-c-"),
-    "crm.customer.check.log":             ("r---",    "r---",     "r---",       "----", "r---"),
+    # cells: salesperson, team_leader, sales_manager, portal, other_company, service_agent,
+    # service_manager
+    "res.partner":                         ("rwc-", "rwc-", "rwc-", "r---", "rwc-", "r---", "r---"),
+    "crm.lifecycle.stage":                 ("r---", "r---", "rwcu", "----", "r---", "r---", "r---"),
+    "crm.partner.event":                   ("r---", "r---", "r---", "----", "r---", "----", "----"),
+    "crm.lifecycle.funnel.report":         ("r---", "r---", "r---", "----", "r---", "----", "----"),
+    "crm.talk.script":                     ("r---", "r---", "rwcu", "----", "r---", "----", "----"),
+    "crm.pool":                            ("r---", "r---", "rwcu", "----", "r---", "r---", "r---"),
+    "crm.pool.level":                      ("r---", "r---", "rwcu", "----", "r---", "r---", "r---"),
+    "crm.pool.owner.report":               ("r---", "r---", "r---", "----", "r---", "----", "----"),
+    "crm.customer.import":                 ("rwc-", "rwc-", "rwcu", "----", "rwc-", "----", "----"),
+    "crm.customer.import.column":          ("rwcu", "rwcu", "rwcu", "----", "rwcu", "----", "----"),
+    "crm.customer.import.error":           ("r--u", "r--u", "r--u", "----", "r--u", "----", "----"),
+    "crm.customer.import.mapping":         ("r-c-", "r-c-", "rwcu", "----", "r-c-", "----", "----"),
+    "crm.customer.import.mapping.line":    ("r-c-", "r-c-", "rwcu", "----", "r-c-", "----", "----"),
+    "crm.customer.check.log":              ("r---", "r---", "r---", "----", "r---", "----", "----"),
     # crm_value: scores, snapshots and models are written by the recompute only
-    "crm.value.score":                    ("r---",    "r---",     "r---",       "----", "r---"),
-    "crm.value.snapshot":                 ("r---",    "r---",     "r---",       "----", "r---"),
-    "crm.value.benefit":                  ("rwc-",    "rwc-",     "rwcu",       "----", "rwc-"),
-    "crm.value.rfm.segment":              ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.value.clv.model":                ("----",    "----",     "r---",       "----", "----"),
-    "crm.value.service.tier.rule":        ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.value.churn.report":             ("r---",    "r---",     "r---",       "----", "r---"),
-    "crm.value.purchase.day":             ("----",    "----",     "r---",       "----", "----"),
+    "crm.value.score":                     ("r---", "r---", "r---", "----", "r---", "----", "----"),
+    "crm.value.snapshot":                  ("r---", "r---", "r---", "----", "r---", "----", "----"),
+    "crm.value.benefit":                   ("rwc-", "rwc-", "rwcu", "----", "rwc-", "----", "----"),
+    "crm.value.rfm.segment":               ("r---", "r---", "rwcu", "----", "r---", "r---", "r---"),
+    "crm.value.clv.model":                 ("----", "----", "r---", "----", "----", "----", "----"),
+    "crm.value.service.tier.rule":         ("r---", "r---", "rwcu", "----", "r---", "r---", "r---"),
+    "crm.value.churn.report":              ("r---", "r---", "r---", "----", "r---", "----", "----"),
+    "crm.value.purchase.day":              ("----", "----", "r---", "----", "----", "----", "----"),
     # crm_service: salespeople read (the cases of the customers they may see: record rules);
     # sales managers are service managers; portal users read their cases (record rules)
-    "crm.service.team":                   ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.complaint":                      ("r---",    "r---",     "rwcu",       "r---", "r---"),
-    "crm.complaint.stage":                ("r---",    "r---",     "rwcu",       "r---", "r---"),
-    "crm.complaint.category":             ("r---",    "r---",     "rwcu",       "r---", "r---"),
-    "crm.complaint.root.cause":           ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.complaint.action":               ("r---",    "r---",     "rwcu",       "----", "r---"),
+    "crm.service.team":                    ("r---", "r---", "rwcu", "----", "r---", "r---", "rwcu"),
+    "crm.complaint":                       ("r---", "r---", "rwcu", "r---", "r---", "rwc-", "rwcu"),
+    "crm.complaint.stage":                 ("r---", "r---", "rwcu", "r---", "r---", "r---", "rwcu"),
+    "crm.complaint.category":              ("r---", "r---", "rwcu", "r---", "r---", "r---", "rwcu"),
+    "crm.complaint.root.cause":            ("r---", "r---", "rwcu", "----", "r---", "r---", "rwcu"),
+    "crm.complaint.action":                ("r---", "r---", "rwcu", "----", "r---", "rwc-", "rwcu"),
     # SLA: policies read by the service and sales users, lines written by the SLA engine only
-    "crm.sla.policy":                     ("r---",    "r---",     "rwcu",       "----", "r---"),
-    "crm.sla.escalation":                 ("----",    "----",     "rwcu",       "----", "----"),
-    "crm.complaint.sla.line":             ("r---",    "r---",     "r---",       "----", "r---"),
+    "crm.sla.policy":                      ("r---", "r---", "rwcu", "----", "r---", "r---", "rwcu"),
+    "crm.sla.escalation":                  ("----", "----", "rwcu", "----", "----", "r---", "rwcu"),
+    "crm.complaint.sla.line":              ("r---", "r---", "r---", "----", "r---", "r---", "r---"),
     # reports of the service managers (sales managers are service managers)
-    "crm.service.sla.report":             ("----",    "----",     "r---",       "----", "----"),
-    "crm.complaint.report":               ("----",    "----",     "r---",       "----", "----"),
+    "crm.service.sla.report":              ("----", "----", "r---", "----", "----", "----", "r---"),
+    "crm.complaint.report":                ("----", "----", "r---", "----", "----", "----", "r---"),
     # wizards
-    "crm.lifecycle.stage.change":         ("----",    "----",     "rwc-",       "----", "----"),
-    "crm.customer.check":                 ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
-    "crm.customer.check.result":          ("rwcu",    "rwcu",     "rwcu",       "----", "rwcu"),
-    "crm.pool.release":                   ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
-    "crm.pool.assign":                    ("----",    "----",     "rwc-",       "----", "----"),
-    "crm.value.snapshot.backfill":        ("----",    "----",     "rwcu",       "----", "----"),
-    "crm.contact.log":                    ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
-    "crm.complaint.ask.expert":           ("----",    "----",     "rwcu",       "----", "----"),
+    "crm.lifecycle.stage.change":          ("----", "----", "rwc-", "----", "----", "----", "----"),
+    "crm.customer.check":                  ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
+    "crm.customer.check.result":           ("rwcu", "rwcu", "rwcu", "----", "rwcu", "----", "----"),
+    "crm.pool.release":                    ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
+    "crm.pool.assign":                     ("----", "----", "rwc-", "----", "----", "----", "----"),
+    "crm.value.snapshot.backfill":         ("----", "----", "rwcu", "----", "----", "----", "----"),
+    "crm.contact.log":                     ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
+    "crm.complaint.ask.expert":            ("----", "----", "rwcu", "----", "----", "rwcu", "rwcu"),
 }
 
 RECORD_ACCESS = {
     "res.partner": {
-        #                                salesperson team_leader sales_manager portal other_company
-        "own customer":                  ("rwc-",    "rw--",     "rwc-",       "r---", "----"),
-        "colleague's customer":          ("----",    "rw--",     "rwc-",       "----", "----"),
-        "other team's customer":         ("----",    "----",     "rwc-",       "----", "----"),
-        "company pool customer":         ("r-c-",    "r-c-",     "rwc-",       "----", "----"),
-        "own team's pool customer":      ("r-c-",    "r-c-",     "rwc-",       "----", "----"),
-        "other team's pool customer":    ("--c-",    "--c-",     "rwc-",       "----", "----"),
-        "other company's customer":      ("----",    "----",     "----",       "----", "rwc-"),
+        # cells: salesperson, team_leader, sales_manager, portal, other_company, service_agent,
+        # service_manager
+        "own customer":                    ("rwc-", "rw--", "rwc-", "r---", "----", "r---", "r---"),
+        "colleague's customer":            ("----", "rw--", "rwc-", "----", "----", "r---", "r---"),
+        "other team's customer":           ("----", "----", "rwc-", "----", "----", "r---", "r---"),
+        "company pool customer":           ("r-c-", "r-c-", "rwc-", "----", "----", "r---", "r---"),
+        "own team's pool customer":        ("r-c-", "r-c-", "rwc-", "----", "----", "r---", "r---"),
+        "other team's pool customer":      ("--c-", "--c-", "rwc-", "----", "----", "r---", "r---"),
+        "other company's customer":        ("----", "----", "----", "----", "rwc-", "----", "----"),
         "contact of a colleague's customer with a portal login":
-                                         ("----",    "rwc-",     "rwc-",       "----", "----"),
-        "vendor (not followed)":         ("rwc-",    "rwc-",     "rwc-",       "----", "rwc-"),
+                                           ("----", "rwc-", "rwc-", "----", "----", "r---", "r---"),
+        "vendor (not followed)":           ("rwc-", "rwc-", "rwc-", "----", "rwc-", "r---", "r---"),
     },
     "crm.partner.event": {
-        "event of own customer":         ("r---",    "r---",     "r---",       "----", "----"),
-        "event of colleague's customer": ("----",    "r---",     "r---",       "----", "----"),
-        "event of company pool customer":("r---",    "r---",     "r---",       "----", "----"),
+        "event of own customer":           ("r---", "r---", "r---", "----", "----", "----", "----"),
+        "event of colleague's customer":   ("----", "r---", "r---", "----", "----", "----", "----"),
+        "event of company pool customer":  ("r---", "r---", "r---", "----", "----", "----", "----"),
         "event of other team's pool customer":
-                                         ("----",    "----",     "r---",       "----", "----"),
+                                           ("----", "----", "r---", "----", "----", "----", "----"),
         "event of other company's customer":
-                                         ("----",    "----",     "----",       "----", "r---"),
+                                           ("----", "----", "----", "----", "r---", "----", "----"),
     },
     "crm.pool": {
-        "own team's pool":               ("r---",    "r---",     "rwcu",       "----", "----"),
-        "other team's pool":             ("r---",    "r---",     "rwcu",       "----", "----"),
-        "other company's pool":          ("----",    "----",     "----",       "----", "r---"),
+        "own team's pool":                 ("r---", "r---", "rwcu", "----", "----", "r---", "r---"),
+        "other team's pool":               ("r---", "r---", "rwcu", "----", "----", "r---", "r---"),
+        "other company's pool":            ("----", "----", "----", "----", "r---", "----", "----"),
     },
     "crm.pool.level": {
-        "level of own team's pool":      ("r---",    "r---",     "rwcu",       "----", "----"),
-        "level of other company's pool": ("----",    "----",     "----",       "----", "r---"),
+        "level of own team's pool":        ("r---", "r---", "rwcu", "----", "----", "r---", "r---"),
+        "level of other company's pool":   ("----", "----", "----", "----", "r---", "----", "----"),
     },
     "crm.talk.script": {
-        "script of every company":       ("r---",    "r---",     "rwcu",       "----", "r---"),
-        "script of the company":         ("r---",    "r---",     "rwcu",       "----", "----"),
-        "script of other company":       ("----",    "----",     "----",       "----", "r---"),
+        "script of every company":         ("r---", "r---", "rwcu", "----", "r---", "----", "----"),
+        "script of the company":           ("r---", "r---", "rwcu", "----", "----", "----", "----"),
+        "script of other company":         ("----", "----", "----", "----", "r---", "----", "----"),
     },
     "crm.lifecycle.funnel.report": {
-        "row of own customer":           ("r---",    "r---",     "r---",       "----", "----"),
-        "row of colleague's customer":   ("----",    "r---",     "r---",       "----", "----"),
+        "row of own customer":             ("r---", "r---", "r---", "----", "----", "----", "----"),
+        "row of colleague's customer":     ("----", "r---", "r---", "----", "----", "----", "----"),
         "row of other company's customer":
-                                         ("----",    "----",     "----",       "----", "r---"),
+                                           ("----", "----", "----", "----", "r---", "----", "----"),
     },
     "crm.pool.owner.report": {
-        "own row":                       ("r---",    "r---",     "r---",       "----", "----"),
-        "colleague's row":               ("----",    "r---",     "r---",       "----", "----"),
+        "own row":                         ("r---", "r---", "r---", "----", "----", "----", "----"),
+        "colleague's row":                 ("----", "r---", "r---", "----", "----", "----", "----"),
     },
     "crm.customer.import": {
-        "own import":                    ("rwc-",    "----",     "rwcu",       "----", "----"),
-        "colleague's import":            ("----",    "----",     "rwcu",       "----", "----"),
-        "other company's import":        ("----",    "----",     "----",       "----", "rwc-"),
+        "own import":                      ("rwc-", "----", "rwcu", "----", "----", "----", "----"),
+        "colleague's import":              ("----", "----", "rwcu", "----", "----", "----", "----"),
+        "other company's import":          ("----", "----", "----", "----", "rwc-", "----", "----"),
     },
     "crm.customer.import.error": {
-        "skipped row of own import":     ("r--u",    "----",     "r--u",       "----", "----"),
+        "skipped row of own import":       ("r--u", "----", "r--u", "----", "----", "----", "----"),
         "skipped row of colleague's import":
-                                         ("----",    "----",     "r--u",       "----", "----"),
+                                           ("----", "----", "r--u", "----", "----", "----", "----"),
     },
     "crm.customer.import.mapping": {
-        "mapping of the company":        ("r-c-",    "r-c-",     "rwcu",       "----", "----"),
-        "mapping of other company":      ("----",    "----",     "----",       "----", "r-c-"),
+        "mapping of the company":          ("r-c-", "r-c-", "rwcu", "----", "----", "----", "----"),
+        "mapping of other company":        ("----", "----", "----", "----", "r-c-", "----", "----"),
     },
 }
 # fmt: on
@@ -328,6 +332,10 @@ class TestAccessMatrix(CrmSuiteCase):
             "portal": cls.portal_user,
             "other_company": cls.other_company_user,
         }
+        for role, group in SERVICE_ROLES.items():
+            cls.users[role] = new_test_user(
+                cls.env, login=f"crm_matrix_{role}", groups=f"base.group_user,{group}", name=f"Matrix {role}"
+            )
 
     # ------------------------------------------------------------------
     # The tables
@@ -360,7 +368,7 @@ class TestAccessMatrix(CrmSuiteCase):
     def test_model_access(self):
         """The access rows: what each role may do on each model at all."""
         for model, cells in MODEL_ACCESS.items():
-            for role, expected in zip(ROLES, cells, strict=False):
+            for role, expected in zip(ALL_ROLES, cells, strict=True):
                 with self.subTest(model=model, role=role):
                     Model = self.env[model].with_user(self.users[role])
                     got = "".join(
@@ -375,7 +383,7 @@ class TestAccessMatrix(CrmSuiteCase):
         for model, rows in RECORD_ACCESS.items():
             for kind, cells in rows.items():
                 record = self.records[model][kind]
-                for role, expected in zip(ROLES, cells, strict=False):
+                for role, expected in zip(ALL_ROLES, cells, strict=True):
                     with self.subTest(model=model, record=kind, role=role):
                         got = self._try_all(self.users[role], record, model, kind)
                         if got != expected:
