@@ -112,24 +112,17 @@ class CrmValueScore(models.Model):
             SQL("am.move_type IN ('out_invoice', 'out_refund')"),
         ]
         day_filters = [SQL("TRUE")]
+        subset = partner_ids is not None or bool(partner_days)
         if partner_days:
-            whole = list(partner_ids or ())
             line_filters.append(
                 SQL(
                     "partner.commercial_partner_id = ANY(%s)",
-                    sorted(set(whole) | {partner for partner, _day in partner_days}),
+                    sorted(set(partner_ids or ()) | {partner for partner, _day in partner_days}),
                 )
             )
             day_filters.append(
-                SQL(
-                    "(l.partner_id = ANY(%s) OR (l.partner_id, l.day) IN "
-                    "(SELECT * FROM unnest(%s::integer[], %s::date[])))",
-                    whole,
-                    [partner for partner, _day in partner_days],
-                    [day for _partner, day in partner_days],
-                )
+                self._crm_value_days_condition(SQL("l.partner_id"), SQL("l.day"), partner_ids, partner_days)
             )
-            partner_ids = ()  # a subset: index lookups below, as for partner_ids
         elif partner_ids is not None:
             line_filters.append(SQL("partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if date_from:
@@ -140,7 +133,7 @@ class CrmValueScore(models.Model):
         # link in one hash pass is cheaper than matching them against the lines read first
         # (lines of other companies or days are left out by the join on the line below).
         sale_filter = SQL("TRUE")
-        if partner_ids is not None:
+        if subset:
             sale_filter = SQL("rel.invoice_line_id IN (SELECT line_id FROM l)")
         return SQL(
             """
@@ -381,6 +374,20 @@ class CrmValueScore(models.Model):
                 whole.add(partner_id)
         return whole, {(partner, day) for partner, day in partner_days if partner not in whole}
 
+    @api.model
+    def _crm_value_days_condition(self, partner, day, partner_ids, partner_days):
+        """SQL condition on the columns ``partner`` and ``day``: every day of ``partner_ids``,
+        and the (partner, day) pairs of ``partner_days``."""
+        return SQL(
+            "(%s = ANY(%s) OR (%s, %s) IN (SELECT * FROM unnest(%s::integer[], %s::date[])))",
+            partner,
+            list(partner_ids or ()),
+            partner,
+            day,
+            [partner_id for partner_id, _day in partner_days],
+            [day_value for _partner_id, day_value in partner_days],
+        )
+
     @contextmanager
     def _crm_value_planner_settings(self):
         """JIT off and more memory for sorts and hashes during one company's run, then as they
@@ -421,12 +428,11 @@ class CrmValueScore(models.Model):
         where = SQL("company_id = %s", company.id)
         if partner_days:
             where = SQL(
-                "%s AND (partner_id = ANY(%s) OR (partner_id, day) IN "
-                "(SELECT * FROM unnest(%s::integer[], %s::date[])))",
+                "%s AND %s",
                 where,
-                list(partner_ids or ()),
-                [partner for partner, _day in partner_days],
-                [day for _partner, day in partner_days],
+                self._crm_value_days_condition(
+                    SQL.identifier("partner_id"), SQL.identifier("day"), partner_ids, partner_days
+                ),
             )
         elif partner_ids is not None:
             where = SQL("%s AND partner_id = ANY(%s)", where, list(partner_ids))
