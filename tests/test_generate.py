@@ -4,6 +4,7 @@ without database, and runs into the database of ``make test`` (``CRM_TEST_DB``),
 import collections
 import datetime
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from crm_generate import (  # noqa: E402 (needs data/ on the import path first)
     history_rows,
     partners,
     prospects,
+    service,
     specs,
     words,
 )
@@ -1259,7 +1261,65 @@ def test_command_line_checks_its_arguments(capsys):
         ["--partners", "-1"],
         ["--expired", "20000"],
         ["--owned-share", "2"],
+        ["--cases", "-1"],
+        ["--case-days", "0"],
     ):
         with pytest.raises(SystemExit):
             cli.parse_args(["--config", "c", "--database", "d", *wrong])
     assert "--duplicate-share" in capsys.readouterr().err
+
+
+def test_cases_in_the_database(odoo_db):
+    """--cases: open cases of generated companies on the named team and policy, their SLA clocks
+    running; crm_service's engine plans their deadlines as resource.calendar.plan_hours does."""
+    from odoo.addons.crm_service.utils.working_hours import round_to_second
+
+    env, db, config, dbname = odoo_db
+    calendar = env["resource.calendar"].create({"name": "Generator 8-16", "tz": "Europe/Warsaw"})
+    team = env["crm.service.team"].create({"name": "Generator desk", "tier": "1"})
+    agent = env.ref("base.user_admin")
+    team.member_ids = agent
+    policy = env["crm.sla.policy"].create(
+        {
+            "name": "Generator policy",
+            "sequence": -500,
+            "team_ids": [(6, 0, team.ids)],
+            "response_hours": 6,
+            "resolution_hours": 30,
+            "calendar_id": calendar.id,
+        }
+    )
+    env.flush_all()
+    argv = ["--config", config, "--database", dbname, "--prefix", "PYTEST", "--salespeople", "2"]
+    argv += ["--partners", "300", "--seed", "5", "--today", "2025-06-04"]
+    argv += ["--cases", "250", "--case-team", "Generator desk", "--case-policy", "Generator policy"]
+    args = cli.parse_args(argv)
+    partners.generate_partners(db, args, NOW)
+    now = datetime.datetime(2025, 6, 4, 12, 0)
+    assert service.generate_cases(db, args, now) == 250
+    env.invalidate_all()
+    cases = env["crm.complaint"].search([("team_id", "=", team.id)])
+    assert len(cases) == 250 and set(cases.mapped("state")) == {"open"}
+    assert set(cases.mapped("sla_policy_id")) == {policy} and set(cases.user_id) == {agent}
+    assert all(re.match(specs.MARKER_PATTERN, ref) for ref in cases.commercial_partner_id.mapped("ref"))
+    assert all(case.name.startswith(service.NAME_PREFIX) for case in cases)
+    assert all(now - datetime.timedelta(days=3) <= case.create_date <= now for case in cases)
+    lines = cases.sla_line_ids
+    assert len(lines) == 500 and not any(lines.mapped("deadline"))
+    env["crm.complaint.sla.line"]._crm_replan_calendars(calendar)
+    env.invalidate_all()
+    assert all(lines.mapped("deadline"))
+    for line in lines[:40]:
+        expected = calendar.plan_hours(line.target_hours, line.start_date, compute_leaves=True)
+        assert line.deadline == round_to_second(expected)
+    assert all(case.response_deadline for case in cases)
+    # a rerun adds cases numbered after these
+    numbers = sorted(int(name.removeprefix(service.NAME_PREFIX)) for name in cases.mapped("name"))
+    assert numbers == list(range(numbers[0], numbers[0] + 250))
+    args = cli.parse_args([*argv[:-6], "--cases", "10", "--case-team", "Generator desk"])
+    service.generate_cases(db, args, now)
+    assert env["crm.complaint"].search_count([("team_id", "=", team.id)]) == 260
+    assert env["crm.complaint"].search([("name", "=", f"{service.NAME_PREFIX}{numbers[-1] + 1}")])
+    # a team that is not there is named in the message
+    with pytest.raises(SystemExit, match="no active service team is named 'Nobody'"):
+        service.generate_cases(db, cli.parse_args([*argv[:-6], "--cases", "1", "--case-team", "Nobody"]), now)

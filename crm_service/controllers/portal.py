@@ -7,6 +7,9 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 PAGE_SIZE = 20
+# files a customer may attach to a new case: how many, and the size of each
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class ComplaintPortal(CustomerPortal):
@@ -102,12 +105,20 @@ class ComplaintPortal(CustomerPortal):
         return request.render("crm_service.portal_complaint_new", values)
 
     @http.route(["/my/complaints/submit"], type="http", auth="user", methods=["POST"], website=True)
-    def portal_complaint_submit(self, subject="", description="", category_id=None, sale_order_id=None, **kw):
+    def portal_complaint_submit(
+        self, subject="", description="", category_id=None, sale_order_id=None, product_id=None, **kw
+    ):
         if not self._crm_portal_enabled():
             return request.redirect("/my")
         subject = (subject or "").strip()
         if not subject:
             return request.redirect("/my/complaints/new?error=subject")
+        files = [upload for upload in request.httprequest.files.getlist("attachments") if upload.filename]
+        if len(files) > MAX_ATTACHMENTS:
+            return request.redirect("/my/complaints/new?error=attachments")
+        contents = [(upload.filename, upload.read(MAX_ATTACHMENT_BYTES + 1)) for upload in files]
+        if any(len(content) > MAX_ATTACHMENT_BYTES for _name, content in contents):
+            return request.redirect("/my/complaints/new?error=attachment_size")
         choices = self._crm_portal_form_values()
         partner = request.env.user.partner_id
         values = {
@@ -123,9 +134,14 @@ class ComplaintPortal(CustomerPortal):
         order = choices["orders"].filtered(lambda order: str(order.id) == str(sale_order_id))
         if order:
             values["sale_order_id"] = order.id
-        # the customer files a case for themselves: the values are the form's, the category and
-        # the order were picked among those offered to them
+        product = choices["products"].filtered(lambda product: str(product.id) == str(product_id))
+        if product:
+            values["product_id"] = product.id
+        # the customer files a case for themselves: the values are the form's, the category, the
+        # order and the product were picked among those offered to them
         case = request.env["crm.complaint"].sudo().create(values)
+        if contents:
+            self._crm_portal_attach(case, contents)
         case._crm_send_acknowledgement()
         return request.redirect(case.get_portal_url())
 
@@ -167,6 +183,27 @@ class ComplaintPortal(CustomerPortal):
             body=body, author_id=request.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
         )
 
+    def _crm_portal_attach(self, case_sudo, contents):
+        """The customer's files on their new case, in its thread: [(file name, bytes)]."""
+        # the files are the customer's own, pending (as the chatter uploads them) until the post
+        # below binds them to the case; created by this user, so that mail lets a portal user post them
+        attachments = (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {"name": name, "raw": content, "res_model": "mail.compose.message", "res_id": 0}
+                    for name, content in contents
+                ]
+            )
+        )
+        case_sudo.message_post(
+            body=request.env._("Files sent with the case."),
+            author_id=request.env.user.partner_id.id,
+            attachment_ids=attachments.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+
     def _crm_portal_form_values(self):
         partner = request.env.user.partner_id
         # the categories are configuration (names only); the orders are those the user may read
@@ -184,4 +221,22 @@ class ComplaintPortal(CustomerPortal):
             if request.env["sale.order"].has_access("read")
             else request.env["sale.order"]
         )
-        return {"categories": categories, "orders": orders}
+        # the products the customer bought: the lines of the confirmed orders they may read
+        lines = (
+            request.env["sale.order.line"].search(
+                [
+                    ("order_partner_id", "child_of", partner.commercial_partner_id.id),
+                    ("state", "=", "sale"),
+                    ("product_id", "!=", False),
+                    ("display_type", "=", False),
+                ],
+                limit=500,
+                order="id desc",
+            )
+            if request.env["sale.order.line"].has_access("read")
+            else request.env["sale.order.line"]
+        )
+        # portal users may not read products: their names are read as superuser, only those of the
+        # order lines the search above found under the user's own rules
+        products = lines.sudo().product_id.sorted("display_name")
+        return {"categories": categories, "orders": orders, "products": products}

@@ -13,3 +13,4 @@ from . import crm_complaint_sla_line
 from . import crm_complaint_sla
 from . import resource_calendar_leaves
 from . import crm_service_team_dashboard
+from . import resource_calendar_attendance

@@ -1,4 +1,4 @@
-from odoo import http
+from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -110,3 +110,62 @@ class TestComplaintPortal(HttpCase):
         other.stage_id = self.env.ref("crm_service.crm_complaint_stage_resolved")
         self.url_open(f"/my/complaints/{other.id}/solved", data={"csrf_token": http.Request.csrf_token(self)})
         self.assertEqual(other.state, "resolved")
+
+    def _confirmed_order(self, partner, product):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def test_file_case_with_product_and_files(self):
+        fan = self.env["product.product"].create({"name": "Portal Ceiling Fan", "type": "consu"})
+        secret = self.env["product.product"].create({"name": "Elsewhere Secret Gadget", "type": "consu"})
+        self._confirmed_order(self.customer, fan)
+        elsewhere = self.env["res.partner"].create({"name": "Elsewhere Buyer Ltd", "is_company": True})
+        self._confirmed_order(elsewhere, secret)
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        form = self.url_open("/my/complaints/new").text
+        # the products the customer bought are offered, never another customer's
+        self.assertIn("Portal Ceiling Fan", form)
+        self.assertNotIn("Elsewhere Secret Gadget", form)
+        token = http.Request.csrf_token(self)
+        response = self.url_open(
+            "/my/complaints/submit",
+            data={"subject": "Fan wobbles", "product_id": fan.id, "csrf_token": token},
+            files=[
+                ("attachments", ("wobble.jpg", b"\xff\xd8 a photo", "image/jpeg")),
+                ("attachments", ("invoice.pdf", b"%PDF-1.4 the invoice", "application/pdf")),
+            ],
+        )
+        self.assertEqual(response.status_code, 200)
+        case = self.Case.search([("subject", "=", "Fan wobbles")])
+        self.assertEqual(case.product_id, fan)
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "crm.complaint"), ("res_id", "=", case.id)]
+        )
+        self.assertEqual(sorted(attachments.mapped("name")), ["invoice.pdf", "wobble.jpg"])
+        self.assertEqual(attachments.filtered(lambda a: a.name == "wobble.jpg").raw, b"\xff\xd8 a photo")
+        # the files are in the case's thread, sent by the customer
+        message = case.message_ids.filtered("attachment_ids")
+        self.assertEqual((message.author_id, message.attachment_ids), (self.contact, attachments))
+        # a product the customer never bought is not set, whatever the form sends
+        self.url_open(
+            "/my/complaints/submit",
+            data={"subject": "Gadget broken", "product_id": secret.id, "csrf_token": token},
+        )
+        self.assertFalse(self.Case.search([("subject", "=", "Gadget broken")]).product_id)
+
+    def test_file_case_refuses_too_many_files(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        response = self.url_open(
+            "/my/complaints/submit",
+            data={"subject": "Six photos", "csrf_token": http.Request.csrf_token(self)},
+            files=[("attachments", (f"photo{i}.jpg", b"jpeg", "image/jpeg")) for i in range(6)],
+        )
+        self.assertIn("error=attachments", response.url)
+        self.assertIn("at most 5 files", response.text)
+        self.assertFalse(self.Case.search([("subject", "=", "Six photos")]))

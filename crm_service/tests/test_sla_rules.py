@@ -3,6 +3,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .sla_common import SlaCase
@@ -120,6 +121,42 @@ class TestSlaRules(SlaCase):
             holiday.unlink()
         self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 11, 0))
         self.assertEqual(case.resolution_deadline, datetime(2026, 4, 1, 17, 0))
+
+    def test_working_hours_changed_replans_running_deadlines(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            case = self.new_case()
+        # Fri 15-17 (2 h) then Tue 9-11 (Monday is a holiday)
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 11, 0))
+        tuesday_morning = self.calendar.attendance_ids.filtered(
+            lambda attendance: attendance.dayofweek == "1" and attendance.day_period == "morning"
+        )
+        with freeze_time("2026-03-28 10:00:00"):
+            # Tuesday morning starts at 10: the 2 hours left end at 12
+            tuesday_morning.hour_from = 10
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 12, 0))
+        with freeze_time("2026-03-28 10:05:00"):
+            # no Tuesday morning at all: Tue 13-15
+            tuesday_morning.unlink()
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 31, 15, 0))
+        with freeze_time("2026-03-28 10:10:00"):
+            # the desk opens on Saturdays 9-17: Sat 9-11
+            self.calendar.attendance_ids = [
+                Command.create(
+                    {
+                        "name": "Saturday",
+                        "dayofweek": "5",
+                        "hour_from": 9,
+                        "hour_to": 17,
+                        "day_period": "morning",
+                    }
+                )
+            ]
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 28, 11, 0))
+        with freeze_time("2026-03-28 10:15:00"):
+            # the same hours two time zones west (UTC-2): the clock started on Friday at 13:00
+            # there, and the 4 hours fit in Friday afternoon, 13-17 local, 15-19 UTC
+            self.calendar.tz = "Etc/GMT+2"
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 27, 19, 0))
 
     def test_pause_past_the_deadline_fails(self):
         with freeze_time("2026-03-27 15:00:00"):

@@ -31,6 +31,7 @@ from .prospects import (
     IMPORT_SLOT_SIZE,
     write_import_file,
 )
+from .service import CASE_DAYS, generate_cases
 from .specs import (
     DEFAULT_PREFIX,
     RELEASED_SHARE,
@@ -169,6 +170,30 @@ def parse_args(argv=None):
         "match nothing in the database nor each other (default 0.1)",
     )
     parser.add_argument(
+        "--cases",
+        type=int,
+        default=0,
+        help="open service cases of crm_service to add for the generated companies, with their "
+        "running SLA lines (deadlines left to crm_service's engine; see crm_generate/service.py) "
+        "(default 0)",
+    )
+    parser.add_argument(
+        "--case-team",
+        default=None,
+        help="name of the service team of the cases (default: the first desk team)",
+    )
+    parser.add_argument(
+        "--case-policy",
+        default=None,
+        help="name of the SLA policy of the cases (default: the first active one)",
+    )
+    parser.add_argument(
+        "--case-days",
+        type=int,
+        default=CASE_DAYS,
+        help=f"the cases were opened over this many days before --today (default {CASE_DAYS})",
+    )
+    parser.add_argument(
         "--today",
         type=datetime.date.fromisoformat,
         default=None,
@@ -193,6 +218,8 @@ def parse_args(argv=None):
         parser.error("--history-years is at least 1, --invoice-lines a count")
     if args.lines_per_invoice < 1:
         parser.error("--lines-per-invoice is at least 1")
+    if args.cases < 0 or args.case_days < 1:
+        parser.error("--cases is a count, --case-days at least 1")
     if not 0 < args.import_rows <= IMPORT_SLOT_SIZE:
         parser.error(f"--import-rows counts rows: between 1 and {IMPORT_SLOT_SIZE}")
     return args
@@ -218,6 +245,9 @@ def main(argv=None):
         if args.history:
             generate_history(db, args, now, pool)
             analyzed += ANALYZED_HISTORY_TABLES
+        if args.cases:
+            generate_cases(db, args, now)
+            analyzed += ["crm_complaint", "crm_complaint_sla_line"]
         if analyzed:
             db.commit()
             db.connection.autocommit = True

@@ -3,19 +3,24 @@
 
 Run by ``make bench`` (see README.md, "Benchmarks"), or by hand::
 
-    python tests/bench/bench_sla.py --config .devenv/odoo-bench.conf --database crm_bench_x
+    python tests/bench/bench_sla.py --config .devenv/odoo-bench.conf --database crm_bench_x \\
+        --cases 5000 --partners 200 --portal-cases 1000
 
 Not a test: it prints its figures next to a baseline measured in the same run, and whether
 each target is met (exit status 1 when one is missed).
 
-Everything runs in one transaction of ``--database`` (the addons installed), rolled back at
-the end: nothing is left behind. Odoo runs in test mode, so the cron's commit per batch is
-skipped (one commit per 1,000 lines is not what is measured here).
+Data: the addons of ``--database`` are installed without demo data in a template
+(``<database>_sla_tpl``, once), copied into ``<database>_sla``, given a 9-17 calendar with a
+lunch break in Europe/Warsaw, a desk team and its SLA policy (40 working hours to respond, 80
+to resolve; escalation at risk -> assignee, at breach -> team leader), then filled by
+``data/generate.py`` with ``--partners`` companies (``BENCH_SLA_PARTNERS``, default 2,000)
+and ``--cases`` open cases of theirs (``BENCH_SLA_CASES``, default 100,000) opened over the
+last 3 days, their SLA clocks running; crm_service's engine plans their deadlines (the
+generator leaves that arithmetic to it). Both databases are dropped at the end unless
+``--keep`` (or ``BENCH_DB``); ``--reuse`` takes the kept filled database again.
 
-Data: one case is created through the ORM on a 9-17 calendar with a lunch break in
-Europe/Warsaw (its policy matched, its two SLA lines planned), then cloned in SQL into
-``--cases`` open cases (``BENCH_SLA_CASES``, default 100,000) whose clocks started over the
-last 3 days, with an escalation chain (at risk -> assignee, breach -> team leader).
+The measures run in one transaction, rolled back at the end. Odoo runs in test mode, so the
+cron's commit per batch is skipped (one commit per 1,000 lines is not what is measured here).
 
 1. Nothing due: ``crm.complaint.sla.line._cron_sla_check()`` when no line is at risk or
    failed. Target: under 0.1 s (best of 3), a constant number of queries.
@@ -39,13 +44,24 @@ last 3 days, with an escalation chain (at risk -> assignee, breach -> team leade
 
 import datetime
 import os
-import random
 import sys
 import time
 
-from benchlib import add_count, make_parser, say, verdict
+from benchlib import (
+    Server,
+    add_count,
+    add_template_options,
+    install_template,
+    make_parser,
+    run_generator,
+    say,
+    verdict,
+)
 
 DEFAULT_CASES = 100_000
+DEFAULT_PARTNERS = 2_000
+TEAM_NAME = "Bench SLA desk"
+POLICY_NAME = "Bench SLA"
 DEFAULT_BREACH = 1_000
 DEFAULT_SAMPLE = 2_000
 TARGET_IDLE_SECONDS = 0.1
@@ -72,139 +88,91 @@ class Step:
         self.queries = self.cr.sql_log_count - self.queries
 
 
-def setup(env, cases):
-    """The calendar, team, stage, policy and ``cases`` open cases; returns (policy, case ids)."""
-    from odoo.tools import SQL
+def configure(odoo, dbname):
+    """The calendar, desk team and policy of the generated cases, committed in ``dbname``:
+    a 9-17 calendar with a lunch break in Europe/Warsaw, the desk led by the administrator, and
+    a policy of 40 working hours to respond and 80 to resolve (cases opened over the last 3
+    days are all on track, none at risk) with an escalation chain (at risk -> assignee, breach
+    -> team leader)."""
+    from odoo.modules.registry import Registry
 
-    admin = env.ref("base.user_admin")
-    calendar = env["resource.calendar"].create(
-        {
-            "name": "Bench SLA 9-17",
-            "tz": "Europe/Warsaw",
-            "attendance_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": f"{day} {period}",
-                        "dayofweek": str(day),
-                        "hour_from": start,
-                        "hour_to": end,
-                        "day_period": period,
-                    },
-                )
-                for day in range(5)
-                for start, end, period in ((9, 12, "morning"), (12, 13, "lunch"), (13, 17, "afternoon"))
-            ],
-        }
-    )
-    team = env["crm.service.team"].create(
-        {
-            "name": "Bench SLA desk",
-            "leader_id": admin.id,
-            "member_ids": [(6, 0, admin.ids)],
-        }
-    )
-    stage = env["crm.complaint.stage"].create({"name": "Bench open", "state": "open", "sequence": 999})
-    policy = env["crm.sla.policy"].create(
-        {
-            "name": "Bench SLA",
-            "sequence": -1000,
-            "team_ids": [(6, 0, team.ids)],
-            "response_hours": 8,
-            "resolution_hours": 40,
-            "calendar_id": calendar.id,
-            "escalation_ids": [
-                (0, 0, {"trigger": "at_risk", "recipient": "assignee", "sequence": 1}),
-                (
-                    0,
-                    0,
-                    {"trigger": "breach", "recipient": "team_leader", "sequence": 2, "target": "response"},
-                ),
-            ],
-        }
-    )
-    admin.partner_id.email = admin.partner_id.email or "admin@example.com"
-    customer = env["res.partner"].create({"name": "Bench SLA customer"})
-    template = env["crm.complaint"].create(
-        {
-            "subject": "Bench case",
-            "partner_id": customer.id,
-            "team_id": team.id,
-            "user_id": admin.id,
-            "stage_id": stage.id,
-        }
-    )
-    assert template.sla_policy_id == policy and len(template.sla_line_ids) == 2
-    env.flush_all()
-    cr = env.cr
+    with Registry(dbname).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        admin = env.ref("base.user_admin")
+        admin.partner_id.email = admin.partner_id.email or "admin@example.com"
+        calendar = env["resource.calendar"].create(
+            {
+                "name": "Bench SLA 9-17",
+                "tz": "Europe/Warsaw",
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        },
+                    )
+                    for day in range(5)
+                    for start, end, period in ((9, 12, "morning"), (12, 13, "lunch"), (13, 17, "afternoon"))
+                ],
+            }
+        )
+        team = env["crm.service.team"].create(
+            {"name": TEAM_NAME, "tier": "1", "leader_id": admin.id, "member_ids": [(6, 0, admin.ids)]}
+        )
+        env["crm.sla.policy"].create(
+            {
+                "name": POLICY_NAME,
+                "sequence": -1000,
+                "team_ids": [(6, 0, team.ids)],
+                "response_hours": 40,
+                "resolution_hours": 80,
+                "calendar_id": calendar.id,
+                "escalation_ids": [
+                    (0, 0, {"trigger": "at_risk", "recipient": "assignee", "sequence": 1}),
+                    (
+                        0,
+                        0,
+                        {
+                            "trigger": "breach",
+                            "recipient": "team_leader",
+                            "sequence": 2,
+                            "target": "response",
+                        },
+                    ),
+                ],
+            }
+        )
 
-    def columns(table, skip):
-        cr.execute(
-            SQL(
-                "SELECT column_name FROM information_schema.columns"
-                " WHERE table_name = %s ORDER BY ordinal_position",
-                table,
-            )
-        )
-        return [name for (name,) in cr.fetchall() if name not in skip]
 
-    case_cols = columns("crm_complaint", {"id", "name", "access_token"})
-    cr.execute(
-        SQL(
-            """
-        INSERT INTO crm_complaint (name, %(cols)s)
-        SELECT 'BENCH-SLA-' || g, %(cols)s FROM crm_complaint, generate_series(1, %(n)s) g
-         WHERE crm_complaint.id = %(tpl)s
-        RETURNING id
-        """,
-            cols=SQL(", ").join(SQL.identifier(col) for col in case_cols),
-            n=cases - 1,
-            tpl=template.id,
-        )
+def generate(config, dbname, args):
+    """``--partners`` generated companies and ``--cases`` open cases of the bench team and policy,
+    their SLA clocks running (data/generate.py)."""
+    options = (
+        *("--partners", str(args.partners), "--cases", str(args.cases), "--seed", str(SEED)),
+        *("--case-team", TEAM_NAME, "--case-policy", POLICY_NAME),
     )
-    ids = [template.id] + [row[0] for row in cr.fetchall()]
-    line_cols = columns("crm_complaint_sla_line", {"id", "complaint_id", "start_date"})
-    # the template's two lines, cloned for every case from unnested arrays (clocks started over
-    # the last 3 days; the deadlines are planned again in step 3)
-    cr.execute(
-        SQL(
-            "SELECT start_date, %(cols)s FROM crm_complaint_sla_line WHERE complaint_id = %(tpl)s",
-            cols=SQL(", ").join(SQL.identifier(col) for col in line_cols),
-            tpl=template.id,
-        )
-    )
-    templates = cr.fetchall()
-    rng = random.Random(SEED)
-    for start_date, *values in templates:
-        starts = [start_date - datetime.timedelta(minutes=rng.randrange(3 * 24 * 60)) for _id in ids[1:]]
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO crm_complaint_sla_line (complaint_id, start_date, %(cols)s)
-                SELECT c.id, c.start_date, %(values)s
-                  FROM unnest(%(ids)s::int[], %(starts)s::timestamp[]) AS c(id, start_date)
-                """,
-                cols=SQL(", ").join(SQL.identifier(col) for col in line_cols),
-                values=SQL(", ").join(SQL("%s", value) for value in values),
-                ids=ids[1:],
-                starts=starts,
-            )
-        )
-    cr.execute(
-        SQL(
-            """
-        UPDATE crm_complaint SET sla_state = 'ok', response_deadline = l.deadline
-          FROM crm_complaint_sla_line l
-         WHERE l.complaint_id = crm_complaint.id AND l.target = 'response' AND crm_complaint.id = ANY(%s)
-        """,
-            ids,
-        )
-    )
-    cr.execute("ANALYZE crm_complaint")
-    cr.execute("ANALYZE crm_complaint_sla_line")
-    env.invalidate_all()
-    return policy, ids
+    run_generator(config, dbname, options, "the customers and their cases")
+
+
+def plan(odoo, dbname):
+    """crm_service's engine plans the generated lines' deadlines (the generator leaves them to
+    it), committed. Returns the seconds it took."""
+    from odoo.modules.registry import Registry
+
+    with Registry(dbname).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        policy = env["crm.sla.policy"].search([("name", "=", POLICY_NAME)])
+        began = time.perf_counter()
+        env["crm.complaint.sla.line"]._crm_replan_calendars(policy.calendar_id)
+        env.flush_all()
+        cr.execute("ANALYZE crm_complaint")
+        cr.execute("ANALYZE crm_complaint_sla_line")
+        return time.perf_counter() - began
 
 
 def portal_list(odoo, registry, env, ids, cases):
@@ -267,7 +235,7 @@ def portal_list(odoo, registry, env, ids, cases):
             elapsed = time.perf_counter() - began
             body = response.get_data()
             assert response.status_code == 200, (response.status_code, body[:300])
-            assert b"BENCH-SLA-" in body, "the customer's cases are not listed"
+            assert b"CASE-GEN-" in body, "the customer's cases are not listed"
             if run >= 3:  # the first requests load the assets and the routing map
                 timings.append(elapsed)
                 queries.append(thread.query_count)
@@ -291,14 +259,19 @@ def run(odoo, dbname, args):
         context = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, context)
         Line = env["crm.complaint.sla.line"]
-        began = time.perf_counter()
-        policy, ids = setup(env, args.cases)
+        policy = env["crm.sla.policy"].search([("name", "=", POLICY_NAME)])
+        cr.execute(
+            SQL(
+                "SELECT id FROM crm_complaint WHERE sla_policy_id = %s AND state = 'open' ORDER BY id",
+                policy.id,
+            )
+        )
+        ids = [row[0] for row in cr.fetchall()]
         cr.execute("SELECT count(*) FROM crm_complaint_sla_line WHERE state IN ('ok', 'at_risk')")
         out["running"] = cr.fetchone()[0]
-        say(
-            f"  ({len(ids):,} cases, {out['running']:,} running SLA lines, ready in"
-            f" {time.perf_counter() - began:.0f} s)"
-        )
+        cr.execute("SELECT count(*) FROM crm_complaint_sla_line WHERE state = 'at_risk'")
+        out["at_risk"] = cr.fetchone()[0]
+        say(f"  ({len(ids):,} cases, {out['running']:,} running SLA lines, {out['at_risk']:,} at risk)")
 
         say("  1. the cron when nothing is due")
         idle = []
@@ -427,6 +400,9 @@ def report(args, out):
 def parse_args(argv):
     parser = make_parser(__doc__, "a database with the addons installed")
     add_count(parser, "--cases", "BENCH_SLA_CASES", DEFAULT_CASES, "open cases generated")
+    add_count(
+        parser, "--partners", "BENCH_SLA_PARTNERS", DEFAULT_PARTNERS, "generated customers of the cases"
+    )
     add_count(parser, "--breach", "BENCH_SLA_BREACH", DEFAULT_BREACH, "response targets made to breach")
     add_count(parser, "--sample", "BENCH_SLA_SAMPLE", DEFAULT_SAMPLE, "lines of the plan_hours baseline")
     add_count(
@@ -436,9 +412,21 @@ def parse_args(argv):
         DEFAULT_PORTAL_CASES,
         "cases of the portal customer",
     )
+    add_template_options(parser, "keep the benchmark's database and template (default when BENCH_DB is set)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the kept filled database instead of generating it again"
+    )
     args = parser.parse_args(argv)
-    if args.cases < 2 or min(args.breach, args.sample, args.portal_cases) < 1 or args.breach > args.cases:
-        parser.error("--cases >= 2, --breach, --sample and --portal-cases positive, --breach <= --cases")
+    if (
+        args.partners < 1
+        or args.cases < 2
+        or min(args.breach, args.sample, args.portal_cases) < 1
+        or args.breach > args.cases
+    ):
+        parser.error(
+            "--partners positive, --cases >= 2, --breach, --sample and --portal-cases positive,"
+            " --breach <= --cases"
+        )
     return args
 
 
@@ -447,11 +435,37 @@ def main(argv=None):
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(args.config), "--log-level=warn"])
-    say(f"SLA benchmark: {args.cases:,} open cases, {args.breach:,} breaching, plan_hours on {args.sample:,}")
+    server = Server(args.config)
+    template = f"{args.database}_sla_tpl"
+    dbname = f"{args.database}_sla"
+    say(
+        f"SLA benchmark: {args.cases:,} open cases of {args.partners:,} generated customers,"
+        f" {args.breach:,} breaching, plan_hours on {args.sample:,}"
+    )
+    if args.fresh or not args.keep or not server.exists(template):
+        install_template(server, args.config, args.database, template, required="crm_service")
     try:
-        out = run(odoo, args.database, args)
+        if not (args.reuse and args.keep and server.exists(dbname)):
+            began = time.perf_counter()
+            server.copy(template, dbname)
+            configure(odoo, dbname)
+            generate(args.config, dbname, args)
+            planned = plan(odoo, dbname)
+            say(
+                f"  (database ready in {time.perf_counter() - began:.0f} s;"
+                f" deadlines planned in {planned:.1f} s)"
+            )
+        else:
+            say(f"  (reusing {dbname})")
+        out = run(odoo, dbname, args)
     finally:
+        from odoo.modules.registry import Registry
+
+        Registry.delete(dbname)
         odoo.sql_db.close_all()
+        if not args.keep:
+            for name in (dbname, template):
+                server.drop(name)
     return report(args, out)
 
 
