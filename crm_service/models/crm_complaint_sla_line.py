@@ -155,11 +155,19 @@ class CrmComplaintSlaLine(models.Model):
     @api.model
     def _crm_replan_calendars(self, calendars=None):
         """Re-plan every running line counting the hours of ``calendars`` (None: every line)."""
-        domain = [("state", "in", RUNNING_STATES), ("reached_date", "=", False), ("start_date", "!=", False)]
         if calendars is None:
-            domain.append(("policy_id.calendar_id", "!=", False))
-        else:
-            domain.append(("policy_id.calendar_id", "in", calendars.ids))
+            return self._crm_replan_running([("policy_id.calendar_id", "!=", False)])
+        return self._crm_replan_running([("policy_id.calendar_id", "in", calendars.ids)])
+
+    @api.model
+    def _crm_replan_running(self, domain):
+        """Re-plan the running lines of ``domain``, in batches."""
+        domain = [
+            ("state", "in", RUNNING_STATES),
+            ("reached_date", "=", False),
+            ("start_date", "!=", False),
+            *domain,
+        ]
         lines = self.sudo().search(domain)  # engine bookkeeping, see the class doc
         now = fields.Datetime.now()
         for batch in tools.split_every(CRON_BATCH_SIZE * 10, lines.ids, self.sudo().browse):

@@ -132,6 +132,13 @@ class CrmSlaPolicy(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "calendar_id" in vals:
+            # the running targets count their remaining hours on the new working hours
+            self.env["crm.complaint.sla.line"]._crm_replan_running([("policy_id", "in", self.ids)])
+        return result
+
     def _crm_domain(self):
         self.ensure_one()
         return literal_eval(self.domain or "[]")

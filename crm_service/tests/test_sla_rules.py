@@ -157,6 +157,12 @@ class TestSlaRules(SlaCase):
             # there, and the 4 hours fit in Friday afternoon, 13-17 local, 15-19 UTC
             self.calendar.tz = "Etc/GMT+2"
         self.assertEqual(case.response_deadline, datetime(2026, 3, 27, 19, 0))
+        with freeze_time("2026-03-28 10:20:00"):
+            # the policy counts around the clock from now on: Friday 15:00 + 4 hours
+            self.standard.calendar_id = False
+        self.assertEqual(case.sla_policy_id, self.standard)
+        self.assertEqual(case.response_deadline, datetime(2026, 3, 27, 19, 0))
+        self.assertEqual(case.resolution_deadline, datetime(2026, 3, 28, 7, 0))
 
     def test_pause_past_the_deadline_fails(self):
         with freeze_time("2026-03-27 15:00:00"):
