@@ -43,6 +43,10 @@ class SuggestionPortal(CustomerPortal):
             .search([("id", "=", int(suggestion_id)), *self._crm_suggestion_domain()], limit=1)
         )
 
+    def _crm_suggestion_state_labels(self):
+        Suggestion = request.env["crm.suggestion"]
+        return dict(Suggestion._fields["state"]._description_selection(Suggestion.env))
+
     def _crm_suggestion_own_vote(self, suggestion_sudo):
         customer = self._crm_suggestion_customer()
         return suggestion_sudo.vote_ids.filtered(lambda vote: vote.partner_id == customer)[:1]
@@ -93,6 +97,7 @@ class SuggestionPortal(CustomerPortal):
                     suggestions.vote_ids.filtered(lambda vote: vote.partner_id == customer).suggestion_id.ids
                 ),
                 "page_name": "suggestion",
+                "state_labels": self._crm_suggestion_state_labels(),
                 "pager": pager,
                 "default_url": "/my/suggestions",
                 "searchbar_filters": filters,
@@ -128,6 +133,7 @@ class SuggestionPortal(CustomerPortal):
                 "votable": suggestion_sudo.state in VOTABLE_STATES,
                 "merged": kw.get("merged"),
                 "is_html_empty": is_html_empty,
+                "state_labels": self._crm_suggestion_state_labels(),
                 "page_name": "suggestion",
             }
         )

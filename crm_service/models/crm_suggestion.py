@@ -74,7 +74,7 @@ class CrmSuggestion(models.Model):
         ondelete="set null",
     )
     duplicate_ids = fields.One2many("crm.suggestion", "merged_into_id", string="Merged Duplicates")
-    vote_ids = fields.One2many("crm.suggestion.vote", "suggestion_id", string="Requesters")
+    vote_ids = fields.One2many("crm.suggestion.vote", "suggestion_id", string="Votes")
     vote_count = fields.Integer(string="Requesters", compute="_compute_vote_stats", store=True)
     told_count = fields.Integer(string="Requesters Told", compute="_compute_vote_stats", store=True)
     told_percent = fields.Float(
@@ -170,6 +170,7 @@ class CrmSuggestion(models.Model):
         suggestion of the company, in one UPDATE."""
         self.flush_model()
         self.env["crm.suggestion.vote"].flush_model()
+        self.env["crm.value.score"].flush_model(["partner_id", "company_id", "revenue_period"])
         self.env.cr.execute(
             SQL(
                 """
@@ -188,7 +189,8 @@ class CrmSuggestion(models.Model):
 
     @api.model
     def _read_group_expand_states(self, states, domain):
-        return [key for key, _label in SUGGESTION_STATES]
+        # every state as a column of the pipeline; duplicates only when some are shown
+        return [key for key, _label in SUGGESTION_STATES if key != "duplicate" or key in states]
 
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()

@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.addons.crm_lifecycle.models.crm_internal import is_marked, marked
 
 from .crm_complaint import CHANNELS
-from .crm_suggestion import SUGGESTION_STATES
 
 # stamped by the notification of the decision, never by hand
 VOTE_BOOKKEEPING_FIELDS = ("notified_date",)
@@ -35,7 +34,7 @@ class CrmSuggestionVote(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        domain="[('is_company', '=', True)]",
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -59,9 +58,7 @@ class CrmSuggestionVote(models.Model):
         digits=(16, 1),
         help="100 once the requester was told of the decision: averaged, the share of requesters told.",
     )
-    suggestion_state = fields.Selection(
-        SUGGESTION_STATES, related="suggestion_id.state", store=True, string="Suggestion State"
-    )
+    suggestion_state = fields.Selection(related="suggestion_id.state", store=True, string="Suggestion State")
     product_id = fields.Many2one(related="suggestion_id.product_id", store=True)
     kept_suggestion_id = fields.Many2one(
         "crm.suggestion",

@@ -30,11 +30,15 @@ class TestSuggestion(SuggestionCase):
         # the requester is the company; a contact goes to the contact field
         with self.assertRaisesText(ValidationError, "must be the customer company"):
             self.Vote.with_user(self.agent).create(
-                {"suggestion_id": suggestion.id, "partner_id": self.acme_bert.id}
+                {"suggestion_id": suggestion.id, "partner_id": self.bistro_claire.id}
             )
         with self.assertRaisesText(ValidationError, "is not a contact of Sugg Cargo"):
             self.Vote.with_user(self.agent).create(
-                {"suggestion_id": suggestion.id, "partner_id": self.cargo.id, "contact_id": self.acme_bert.id}
+                {
+                    "suggestion_id": suggestion.id,
+                    "partner_id": self.cargo.id,
+                    "contact_id": self.bistro_claire.id,
+                }
             )
         self.Vote.with_user(self.agent).create(
             {"suggestion_id": suggestion.id, "contact_id": self.bistro_claire.id}
@@ -375,7 +379,8 @@ class TestSuggestionBenefit(SuggestionCase):
         Score = self.env["crm.value.score"]
         partners = [self.acme.id, self.bistro.id, self.cargo.id]
         values = Score._crm_value_benefit_suggestions(company, today, partners)
-        self.assertEqual(values, {self.acme.id: 0.0, self.bistro.id: 0.0, self.cargo.id: 0.0})
+        # Cargo asked long ago for what is not shipped yet: out of the period, left out
+        self.assertEqual(values, {self.acme.id: 0.0, self.bistro.id: 0.0})
         (shipped | old_shipped).with_user(self.agent).action_ship()
         values = Score._crm_value_benefit_suggestions(company, today, partners)
         # Acme: 1 shipped of 3 asked in the period (the old open one is outside it)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
 
 from ..models.crm_complaint import CHANNELS
 
@@ -13,7 +14,10 @@ class CrmSuggestionLog(models.TransientModel):
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, domain="[('is_company', '=', True)]"
+        "res.partner",
+        string="Customer",
+        required=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -101,7 +105,7 @@ class CrmSuggestionLog(models.TransientModel):
             suggestion = Suggestion.create(
                 {
                     "name": self.name.strip(),
-                    "description": self.description and f"<p>{self.description}</p>",
+                    "description": plaintext2html(self.description) if self.description else False,
                     "product_id": self.product_id.id,
                     "company_id": self.company_id.id,
                 }
@@ -123,9 +127,9 @@ class CrmSuggestionLog(models.TransientModel):
         if source:
             suggestion.message_post(
                 body=self.env._(
-                    "%(customer)s asked for it (%(source)s), logged by %(user)s.",
+                    "%(customer)s asked for it (%(origin)s), logged by %(user)s.",
                     customer=customer.display_name,
-                    source=source.display_name,
+                    origin=source.display_name,
                     user=self.env.user.name,
                 ),
                 subtype_xmlid="mail.mt_note",

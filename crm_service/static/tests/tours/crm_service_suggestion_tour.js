@@ -61,6 +61,15 @@ registry.category("web_tour.tours").add("crm_service_suggestion_shipped_tour", {
     url: "/my/suggestions",
     steps: () => [
         {
+            content: "The list shows the suggestion shipped",
+            trigger: "tr.o_crm_suggestion_row:contains(Tour quieter fan) .o_crm_suggestion_state:contains(Shipped)",
+        },
+        {
+            content: "Open it",
+            trigger: "tr.o_crm_suggestion_row a:contains(Tour quieter fan)",
+            run: "click",
+        },
+        {
             content: "The suggestion is shipped",
             trigger: ".o_crm_suggestion_page .o_crm_suggestion_state:contains(Shipped)",
         },
