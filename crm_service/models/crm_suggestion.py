@@ -66,7 +66,6 @@ class CrmSuggestion(models.Model):
     shipped_date = fields.Date(tracking=True, copy=False)
     merged_into_id = fields.Many2one(
         "crm.suggestion",
-        string="Merged Into",
         readonly=True,
         copy=False,
         index="btree_not_null",

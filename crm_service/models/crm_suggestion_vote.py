@@ -38,7 +38,6 @@ class CrmSuggestionVote(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         index="btree_not_null",
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
         help="The person who asked: the decision is sent to them (else to the customer).",

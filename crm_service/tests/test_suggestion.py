@@ -264,7 +264,7 @@ class TestSuggestionLog(SuggestionCase):
         )
 
     def log(self, user, action, **values):
-        form = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        form = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
         for name, value in values.items():
             setattr(form, name, value)
         return form.save().action_log()
@@ -294,7 +294,7 @@ class TestSuggestionLog(SuggestionCase):
     def test_salesperson_cannot_log_for_a_colleague_customer(self):
         action = self.own_customer.with_user(self.salesperson).action_crm_log_suggestion()
         form = Form(
-            self.env["crm.suggestion.log"].with_user(self.salesperson).with_context(action["context"])
+            self.env["crm.suggestion.log"].with_user(self.salesperson).with_context(**action["context"])
         )
         form.name = "Sugg sneaky"
         wizard = form.save()
@@ -400,3 +400,46 @@ class TestSuggestionBenefit(SuggestionCase):
         self.assertEqual(Score._crm_value_benefit_index(company, today, partners), {})
         with self.assertRaises(ValidationError):
             company.crm_service_benefit_weight_suggestions = -1.0
+
+
+@tagged("post_install", "-at_install")
+class TestSuggestionAccess(SuggestionCase):
+    """Who reads, writes and deletes suggestions and votes; companies stay apart."""
+
+    def test_rights_by_role_and_company(self):
+        suggestion = self.make_suggestion("Sugg access", votes=[self.acme_anna])
+        vote = suggestion.vote_ids
+        # agents create and write, do not delete
+        suggestion.with_user(self.agent).write({"release_ref": "R1"})
+        vote.with_user(self.agent).write({"comment": "Edited by the agent"})
+        with self.assertRaises(AccessError):
+            suggestion.with_user(self.agent).unlink()
+        with self.assertRaises(AccessError):
+            vote.with_user(self.agent).unlink()
+        # salespeople read (customers outside the CRM flow are visible to them), never write
+        self.assertEqual(vote.with_user(self.salesperson).comment, "Edited by the agent")
+        with self.assertRaises(AccessError):
+            vote.with_user(self.salesperson).write({"comment": "No"})
+        with self.assertRaises(AccessError):
+            self.Suggestion.with_user(self.salesperson).create({"name": "Sugg direct"})
+        # managers delete
+        vote.with_user(self.service_manager).unlink()
+        # another company's users see nothing of this company's suggestions
+        other_company = self.env["res.company"].create({"name": "Sugg Access Company"})
+        foreign_agent = new_test_user(
+            self.env,
+            login="sugg_foreign_agent",
+            groups="crm_service.group_crm_service_user",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        self.assertFalse(self.Suggestion.with_user(foreign_agent).search([("id", "=", suggestion.id)]))
+        foreign = self.Suggestion.with_user(foreign_agent).create({"name": "Sugg foreign idea"})
+        self.assertEqual(foreign.company_id, other_company)
+        self.assertFalse(self.Suggestion.with_user(self.agent).search([("id", "=", foreign.id)]))
+        # a portal user has no access outside the portal routes
+        portal = new_test_user(self.env, login="sugg_access_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            self.Suggestion.with_user(portal).search([])
+        with self.assertRaises(AccessError):
+            self.Vote.with_user(portal).search([])

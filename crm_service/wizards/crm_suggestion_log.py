@@ -21,7 +21,6 @@ class CrmSuggestionLog(models.TransientModel):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         domain="[('parent_id', '=', partner_id)]",
     )
     channel = fields.Selection(CHANNELS, required=True, default="phone")
