@@ -168,3 +168,54 @@ class TestSuggestionPortal(HttpCase):
         self.assertEqual((mail.recipient_ids, mail.state), (self.alpha_ann, "outgoing"))
         self.assertIn("The silent fan ships in release 7.", mail.body_html)
         self.start_tour("/my/suggestions", "crm_service_suggestion_shipped_tour", login=self.ann.login)
+
+
+@tagged("post_install", "-at_install")
+class TestSuggestionBackendTours(HttpCase):
+    def test_agent_plans_and_ships_from_the_pipeline(self):
+        agent = new_test_user(
+            self.env,
+            login="sugg_tour_agent",
+            password="sugg_tour_agent",
+            groups="crm_service.group_crm_service_user",
+            tz="UTC",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Sugg Tour Office", "is_company": True, "email": "office@sugg.example.com"}
+        )
+        suggestion = self.env["crm.suggestion"].create({"name": "Tour agent idea: cable tray"})
+        vote = self.env["crm.suggestion.vote"].create(
+            {"suggestion_id": suggestion.id, "partner_id": customer.id}
+        )
+
+        self.start_tour("/odoo", "crm_service_suggestion_agent_tour", login=agent.login)
+
+        self.assertEqual(suggestion.state, "shipped")
+        self.assertIn("The cable tray ships with every desk from today.", suggestion.decision_note)
+        self.assertTrue(vote.notified_date)
+        mail = self.env["mail.mail"].search([("model", "=", "crm.suggestion.vote"), ("res_id", "=", vote.id)])
+        self.assertEqual(mail.recipient_ids, customer)
+        self.assertIn("The cable tray ships with every desk from today.", mail.body_html)
+
+    def test_salesperson_logs_from_the_customer_form(self):
+        salesperson = new_test_user(
+            self.env,
+            login="sugg_tour_sales",
+            password="sugg_tour_sales",
+            groups="sales_team.group_sale_salesman",
+            tz="UTC",
+        )
+        customer = self.env["res.partner"].create({"name": "Sugg Tour Walnut Ltd", "is_company": True})
+
+        self.start_tour(
+            f"/odoo/action-crm_lifecycle.crm_lifecycle_partner_action/{customer.id}",
+            "crm_service_suggestion_log_tour",
+            login=salesperson.login,
+        )
+
+        suggestion = self.env["crm.suggestion"].search([("name", "=", "Tour logged idea: darker wood")])
+        self.assertEqual(len(suggestion), 1)
+        self.assertEqual(
+            (suggestion.vote_ids.partner_id, suggestion.vote_ids.comment),
+            (customer, "Walnut would match our offices."),
+        )
