@@ -18,8 +18,8 @@ SUGGESTION_STATES = [
 # the states that close a suggestion with a decision the requesters are told about
 DECISION_STATES = ("shipped", "declined")
 CLOSED_STATES = ("shipped", "declined", "duplicate")
-# written by the merge wizard only
-SUGGESTION_BOOKKEEPING_FIELDS = ("merged_into_id",)
+# written by the actions only: the merge (merged_into_id), shipping (shipped_date)
+SUGGESTION_BOOKKEEPING_FIELDS = ("merged_into_id", "shipped_date")
 SUGGESTION_BOOKKEEPING_WRITE = "crm_service.suggestion_bookkeeping_write"
 # how deep the chains of merged duplicates are followed (a duplicate merged into a duplicate...)
 MERGE_DEPTH = 10
@@ -63,7 +63,7 @@ class CrmSuggestion(models.Model):
         "when the suggestion ships or is declined."
     )
     release_ref = fields.Char(string="Release", tracking=True, help="The release or version that ships it.")
-    shipped_date = fields.Date(tracking=True, copy=False)
+    shipped_date = fields.Date(readonly=True, tracking=True, copy=False, help="Set when it ships.")
     merged_into_id = fields.Many2one(
         "crm.suggestion",
         readonly=True,
@@ -202,23 +202,17 @@ class CrmSuggestion(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._crm_check_bookkeeping(vals)
-            if vals.get("state") == "shipped" and not vals.get("shipped_date"):
-                vals["shipped_date"] = fields.Date.context_today(self)
         suggestions = super().create(vals_list)
+        suggestions._crm_stamp_shipped()
         suggestions.filtered(lambda suggestion: suggestion.state in DECISION_STATES)._crm_notify_requesters()
         return suggestions
 
     def write(self, vals):
         self._crm_check_bookkeeping(vals)
-        if vals.get("state") == "shipped" and "shipped_date" not in vals:
-            unstamped = self.filtered(lambda suggestion: not suggestion.shipped_date)
-            if unstamped and unstamped != self:
-                unstamped.write({"shipped_date": fields.Date.context_today(self)})
-            elif unstamped:
-                vals = dict(vals, shipped_date=fields.Date.context_today(self))
         previous = {suggestion.id: suggestion.state for suggestion in self} if "state" in vals else None
         result = super().write(vals)
         if previous is not None:
+            self._crm_stamp_shipped()
             decided = self.filtered(
                 lambda suggestion: (
                     suggestion.state in DECISION_STATES and previous[suggestion.id] != suggestion.state
@@ -226,6 +220,14 @@ class CrmSuggestion(models.Model):
             )
             decided._crm_notify_requesters()
         return result
+
+    def _crm_stamp_shipped(self):
+        """The shipped suggestions without a shipped date get today's (a reopened suggestion
+        shipped again keeps its first date)."""
+        unstamped = self.filtered(
+            lambda suggestion: suggestion.state == "shipped" and not suggestion.shipped_date
+        )
+        unstamped._crm_write_bookkeeping({"shipped_date": fields.Date.context_today(self)})
 
     # ------------------------------------------------------------------ actions
 
@@ -292,7 +294,8 @@ class CrmSuggestion(models.Model):
         if written:
             raise AccessError(
                 self.env._(
-                    "%(fields)s of a suggestion is set by the Merge action; it cannot be written by hand.",
+                    "%(fields)s of a suggestion is set by its actions (Merge, Ship); it cannot be written "
+                    "by hand.",
                     fields=", ".join(self._fields[name]._description_string(self.env) for name in written),
                 )
             )

@@ -216,6 +216,8 @@ class TestSuggestion(SuggestionCase):
                     "notified_date": fields.Datetime.now(),
                 }
             )
+        with self.assertRaisesText(AccessError, "Shipped Date"):
+            suggestion.with_user(self.service_manager).write({"shipped_date": "2026-01-01"})
         with self.assertRaisesText(AccessError, "Merged Into"):
             suggestion.with_user(self.service_manager).write({"merged_into_id": suggestion.id})
         suggestion.with_user(self.agent).write({"decision_note": "<p>Not this year.</p>"})

@@ -89,6 +89,15 @@ class CrmSuggestionLog(models.TransientModel):
                     customer=customer.display_name,
                 )
             )
+        if self.company_id not in self.env.user.company_ids:
+            raise UserError(
+                self.env._(
+                    "You do not work for %(company)s: log the suggestion in one of your companies.",
+                    company=self.company_id.sudo().name,  # the name only, to say which one
+                )
+            )
+        # the existing suggestion must be one the user may read (its company)
+        self.suggestion_id.check_access("read")
         Suggestion = self.env["crm.suggestion"]
         # salespeople read the suggestions only: what they log is created here, for a customer
         # they may see (checked above), with the values of this form
