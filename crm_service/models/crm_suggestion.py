@@ -290,6 +290,15 @@ class CrmSuggestion(models.Model):
     def _crm_check_bookkeeping(self, vals):
         if self.env.su or is_marked(self, SUGGESTION_BOOKKEEPING_WRITE):
             return
+        if vals.get("portal_published") and not self.env.user.has_group(
+            "crm_service.group_crm_service_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Customer Service managers publish suggestions to every customer's portal: ask a "
+                    "manager to publish it."
+                )
+            )
         written = [name for name in SUGGESTION_BOOKKEEPING_FIELDS if name in vals]
         if written:
             raise AccessError(

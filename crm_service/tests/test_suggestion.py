@@ -424,6 +424,10 @@ class TestSuggestionAccess(SuggestionCase):
             vote.with_user(self.salesperson).write({"comment": "No"})
         with self.assertRaises(AccessError):
             self.Suggestion.with_user(self.salesperson).create({"name": "Sugg direct"})
+        # managers publish to every customer's portal, agents do not
+        with self.assertRaisesText(AccessError, "Only Customer Service managers publish"):
+            suggestion.with_user(self.agent).write({"portal_published": True})
+        suggestion.with_user(self.service_manager).write({"portal_published": True})
         # managers delete
         vote.with_user(self.service_manager).unlink()
         # another company's users see nothing of this company's suggestions
