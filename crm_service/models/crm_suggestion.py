@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.crm_lifecycle.models.crm_internal import is_marked, marked
 
@@ -21,6 +21,8 @@ CLOSED_STATES = ("shipped", "declined", "duplicate")
 # written by the actions only: the merge (merged_into_id), shipping (shipped_date)
 SUGGESTION_BOOKKEEPING_FIELDS = ("merged_into_id", "shipped_date")
 SUGGESTION_BOOKKEEPING_WRITE = "crm_service.suggestion_bookkeeping_write"
+# requesters told per rendering batch
+NOTIFY_BATCH = 500
 # how deep the chains of merged duplicates are followed (a duplicate merged into a duplicate...)
 MERGE_DEPTH = 10
 
@@ -353,13 +355,12 @@ class CrmSuggestion(models.Model):
             reachable = {partner_id: vote for partner_id, vote in first.items() if vote.recipient_id.email}
             if not template or not reachable:
                 continue
-            for vote in reachable.values():
-                # sudo: the company's own e-mail to its customer, from a fixed template, queued; the
-                # user who decided may not read every requester's contact card
-                template.sudo().send_mail(
-                    vote.id,
-                    force_send=False,
-                    email_layout_xmlid="mail.mail_notification_light",
+            # rendered in batches (per language by the template), queued, not sent now
+            for vote_ids in split_every(NOTIFY_BATCH, [vote.id for vote in reachable.values()]):
+                # sudo: the company's own e-mail to its customers, from a fixed template; the user
+                # who decided may not read every requester's contact card
+                template.sudo().send_mail_batch(
+                    list(vote_ids), force_send=False, email_layout_xmlid="mail.mail_notification_light"
                 )
             done = votes.filtered(lambda vote, reachable=reachable: vote.partner_id.id in reachable)
             done._crm_write_notified(fields.Datetime.now())
