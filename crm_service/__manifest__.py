@@ -28,6 +28,14 @@
         "security/crm_service_report_security.xml",
         "report/crm_service_report_views.xml",
         "views/crm_service_dashboard_views.xml",
+        # suggestions (issue 14)
+        "security/crm_suggestion_security.xml",
+        "data/crm_suggestion_mail_template_data.xml",
+        "views/crm_suggestion_views.xml",
+        "views/crm_suggestion_link_views.xml",
+        "views/crm_suggestion_portal_templates.xml",
+        "wizards/crm_suggestion_wizard_views.xml",
+        "views/crm_suggestion_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -36,6 +44,7 @@
     },
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_suggestion_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

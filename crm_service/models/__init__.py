@@ -14,3 +14,11 @@ from . import crm_complaint_sla
 from . import resource_calendar_leaves
 from . import crm_service_team_dashboard
 from . import resource_calendar_attendance
+from . import crm_suggestion
+from . import crm_suggestion_vote
+from . import crm_value_score_suggestion
+from . import res_company_suggestion
+from . import res_config_settings_suggestion
+from . import res_partner_suggestion
+from . import crm_complaint_suggestion
+from . import crm_lead_suggestion

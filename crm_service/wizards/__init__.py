@@ -1,1 +1,3 @@
 from . import crm_complaint_ask_expert
+from . import crm_suggestion_log
+from . import crm_suggestion_merge
