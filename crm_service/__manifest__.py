@@ -28,6 +28,8 @@
         "security/crm_service_report_security.xml",
         "report/crm_service_report_views.xml",
         "views/crm_service_dashboard_views.xml",
+        # service feeds value
+        "views/crm_service_value_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
