@@ -31,5 +31,5 @@ class CrmComplaintSlaLine(models.Model):
         cases = self.env["crm.complaint"].sudo().browse(row[0] for row in self.env.cr.fetchall())
         if cases:
             cases._crm_value_raise_signals()
-            self.env["crm.complaint.sla.line"]._crm_commit()
+            self._crm_commit()
         return result

@@ -72,7 +72,9 @@ class ResPartner(models.Model):
         Case = self.env["crm.complaint"]
         for model in ("crm.complaint", "crm.complaint.sla.line", "rating.rating"):
             self.env[model].flush_model()
-        visible = Case._search([("commercial_partner_id", "in", commercial.ids), ("company_id", "=", company.id)])
+        visible = Case._search(
+            [("commercial_partner_id", "in", commercial.ids), ("company_id", "=", company.id)]
+        )
         today = fields.Date.context_today(self)
         date_from, date_to = self.env["crm.value.score"]._crm_value_benefit_period(company, today)
         period = {"date_from": date_from, "date_to": date_to}
@@ -85,7 +87,8 @@ class ResPartner(models.Model):
             SQL(
                 """
                 SELECT c.commercial_partner_id,
-                       COUNT(*) FILTER (WHERE l.state = 'reached' AND l.reached_date >= %(date_from)s::date + 1
+                       COUNT(*) FILTER (WHERE l.state = 'reached'
+                                        AND l.reached_date >= %(date_from)s::date + 1
                                         AND l.reached_date < %(date_to)s::date + 1),
                        COUNT(*) FILTER (WHERE l.state = 'failed'
                                         AND COALESCE(l.deadline, l.reached_date) >= %(date_from)s::date + 1

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -57,9 +57,13 @@ class TestServiceValue(CrmValueEngineCase):
         cls.theta_open = cls._case(cls.company1, p["theta"], "2026-05-01")
         cls.alpha_other = cls._case(cls.company2, p["alpha"], "2026-06-01", resolved="2026-06-24")
         cls._line(cls.alpha_done, "response", "reached", reached="2026-05-02 10:00")
-        cls._line(cls.alpha_done, "resolution", "failed", deadline="2026-05-05 12:00", reached="2026-05-10 09:00")
+        cls._line(
+            cls.alpha_done, "resolution", "failed", deadline="2026-05-05 12:00", reached="2026-05-10 09:00"
+        )
         cls._line(cls.alpha_old, "response", "reached", reached="2025-06-20 10:00")
-        cls._line(cls.alpha_old, "resolution", "failed", deadline="2025-06-25 12:00", reached="2025-06-26 09:00")
+        cls._line(
+            cls.alpha_old, "resolution", "failed", deadline="2025-06-25 12:00", reached="2025-06-26 09:00"
+        )
         cls._line(cls.alpha_open, "response", "failed", deadline="2026-06-10 12:00")
         cls._line(cls.alpha_open, "resolution", "ok", deadline="2026-07-30 12:00")
         cls._line(cls.beta_case, "response", "reached", reached="2026-06-01 10:00")
@@ -124,7 +128,13 @@ class TestServiceValue(CrmValueEngineCase):
     @classmethod
     def _line(cls, case, target, state, deadline=None, reached=None):
         line = cls.env["crm.complaint.sla.line"].create(
-            {"complaint_id": case.id, "target": target, "state": state, "deadline": deadline, "reached_date": reached}
+            {
+                "complaint_id": case.id,
+                "target": target,
+                "state": state,
+                "deadline": deadline,
+                "reached_date": reached,
+            }
         )
         cls.env.flush_all()
         cls.env.cr.execute(
@@ -146,7 +156,12 @@ class TestServiceValue(CrmValueEngineCase):
         )
         cls.env.flush_all()
         cls.env.cr.execute(
-            SQL("UPDATE rating_rating SET create_date = %s, write_date = %s WHERE id = %s", when, when, rating.id)
+            SQL(
+                "UPDATE rating_rating SET create_date = %s, write_date = %s WHERE id = %s",
+                when,
+                when,
+                rating.id,
+            )
         )
         rating.invalidate_recordset()
         return rating
@@ -166,15 +181,12 @@ class TestServiceValue(CrmValueEngineCase):
         for table in ("account_move", "crm_complaint", "crm_complaint_sla_line"):
             self.env.cr.execute(
                 SQL(
-                    "UPDATE %s SET write_date = LEAST(write_date, NOW() AT TIME ZONE 'UTC' - interval '1 day')",
+                    "UPDATE %s"
+                    " SET write_date = LEAST(write_date, NOW() AT TIME ZONE 'UTC' - interval '1 day')",
                     SQL.identifier(table),
                 )
             )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move SET create_date = create_date - interval '1 day'"
-            )
-        )
+        self.env.cr.execute(SQL("UPDATE account_move SET create_date = create_date - interval '1 day'"))
         self.env.cr.execute(
             SQL(
                 "UPDATE res_company SET crm_value_last_run = NOW() AT TIME ZONE 'UTC' - interval '1 minute'"
@@ -207,13 +219,21 @@ class TestServiceValue(CrmValueEngineCase):
         # no rating); Zeta 2, Epsilon 1; Eta's 2 of March counts (in the period); company 2's 1 not
         self.assertEqual(
             values,
-            {p["alpha"].id: 0.8, self.beta.id: 1.0, p["zeta"].id: 0.4, p["epsilon"].id: 0.2, p["eta"].id: 0.4},
+            {
+                p["alpha"].id: 0.8,
+                self.beta.id: 1.0,
+                p["zeta"].id: 0.4,
+                p["epsilon"].id: 0.2,
+                p["eta"].id: 0.4,
+            },
         )
         self.assertEqual(
             self.Score._crm_value_benefit_satisfaction(self.company1, AS_OF, [p["alpha"].id]),
             {p["alpha"].id: 0.8},
         )
-        self.assertEqual(self.Score._crm_value_benefit_satisfaction(self.company2, AS_OF), {p["alpha"].id: 0.2})
+        self.assertEqual(
+            self.Score._crm_value_benefit_satisfaction(self.company2, AS_OF), {p["alpha"].id: 0.2}
+        )
 
     def test_sla_component_on_exact_fixture(self):
         p = self.partners
@@ -234,6 +254,8 @@ class TestServiceValue(CrmValueEngineCase):
         components = alpha.inputs["benefit"]["components"]
         self.assertEqual(components["satisfaction"], 0.8)
         self.assertEqual(components["sla"], round(1 / 3, 4))
+        self.assertIn("Service satisfaction: 0.8", alpha.explanation_html)
+        self.assertIn("SLA targets met: 0.3333", alpha.explanation_html)
         before = alpha.benefit_index
         # weight 0 leaves the component out (and forces the next run to compute everyone again)
         self.company1.crm_service_benefit_weight_satisfaction = 0.0
@@ -448,12 +470,14 @@ class TestServiceValue(CrmValueEngineCase):
         # salesperson, its cases are hidden from its former owner, and so are their figures
         self.partners["alpha"].user_id = self.other_salesperson
         self.assertFalse(
-            self.env["crm.complaint"].with_user(self.salesperson).search(
-                [("commercial_partner_id", "=", self.partners["alpha"].id)]
-            )
+            self.env["crm.complaint"]
+            .with_user(self.salesperson)
+            .search([("commercial_partner_id", "=", self.partners["alpha"].id)])
         )
-        partner = self.partners["alpha"].with_user(self.salesperson).with_context(
-            allowed_company_ids=self.company1.ids
+        partner = (
+            self.partners["alpha"]
+            .with_user(self.salesperson)
+            .with_context(allowed_company_ids=self.company1.ids)
         )
         with freeze_time(NOW):
             self.assertEqual(partner._crm_service_value_figures(self.partners["alpha"]), {})

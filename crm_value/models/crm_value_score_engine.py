@@ -917,7 +917,9 @@ class CrmValueScore(models.Model):
             return None
         computed = set(partner_ids) | {partner for partner, _day in partner_days or ()}
         computed.update(
-            self._crm_value_benefit_changed_partner_ids(company, company.crm_value_last_run - INCREMENTAL_MARGIN)
+            self._crm_value_benefit_changed_partner_ids(
+                company, company.crm_value_last_run - INCREMENTAL_MARGIN
+            )
         )
         cr.execute(
             SQL(

@@ -321,8 +321,14 @@ class CrmValueScore(models.Model):
                 index=self._crm_value_number(benefit.get("index"), 1),
             )
         ]
+        labels = {
+            component["key"]: component["label"]
+            for component in self.with_company(
+                self.company_id or self.env.company
+            )._crm_value_benefit_components()
+        }
         for key, value in (benefit.get("components") or {}).items():
-            lines.append(self.env._("%(component)s: %(value)s", component=key, value=value))
+            lines.append(self.env._("%(component)s: %(value)s", component=labels.get(key, key), value=value))
         return lines
 
     def _crm_value_explain_values(self, inputs):
