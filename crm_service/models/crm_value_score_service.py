@@ -149,6 +149,8 @@ class CrmValueScore(models.Model):
         signals = super()._crm_value_churn_signals(company, as_of)
         for model in SERVICE_SOURCES:
             self.env[model].flush_model()
+        # no DISTINCT in the queries: the engine reads them with IN, which PostgreSQL turns into a
+        # semi-join (a poor rating raising one customer at once reads that customer's cases only)
         signals.append(("service_sla_breach", self._crm_service_sla_breach_sql(company, as_of)))
         signals.append(("service_poor_rating", self._crm_service_poor_rating_sql(company, as_of)))
         return signals
@@ -159,7 +161,7 @@ class CrmValueScore(models.Model):
         closed or cancelled by then) having an SLA target failed by then."""
         return SQL(
             """
-            SELECT DISTINCT c.commercial_partner_id AS partner_id
+            SELECT c.commercial_partner_id AS partner_id
               FROM crm_complaint_sla_line l
               JOIN crm_complaint c ON c.id = l.complaint_id
              WHERE l.company_id = %(company)s AND l.state = 'failed'
@@ -180,7 +182,7 @@ class CrmValueScore(models.Model):
         ``crm_service_poor_rating_days`` days up to ``as_of`` (included)."""
         return SQL(
             """
-            SELECT DISTINCT c.commercial_partner_id AS partner_id
+            SELECT c.commercial_partner_id AS partner_id
               FROM rating_rating r
               JOIN crm_complaint c ON c.id = r.res_id
              WHERE r.res_model = 'crm.complaint' AND r.consumed

@@ -29,8 +29,11 @@ class CrmValueScore(models.Model):
 
         Each SQL selects one column ``partner_id``: the commercial partners of ``company``
         showing the signal as of ``as_of`` (one set-based query; the date matters: the monthly
-        snapshots compute past month ends). ``rule_key`` is stable (stored in the score's
-        ``inputs``; ``_crm_value_churn_signal_labels`` gives its words).
+        snapshots compute past month ends). Duplicates are fine: the query is read with ``IN``,
+        so without DISTINCT or GROUP BY PostgreSQL joins it as a semi-join, and the raise of a
+        few customers between two runs (``_crm_value_raise_churn_signals``) reads only theirs.
+        ``rule_key`` is stable (stored in the score's ``inputs``;
+        ``_crm_value_churn_signal_labels`` gives its words).
 
         The engine applies them after its churn step, in the order of the list, one UPDATE each:
         a customer whose state from its purchases is ``new``, ``active`` or ``reactivated``
