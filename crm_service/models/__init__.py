@@ -13,7 +13,6 @@ from . import crm_complaint_sla_line
 from . import crm_complaint_sla
 from . import resource_calendar_leaves
 from . import crm_service_team_dashboard
-# service feeds value
 from . import res_company_value
 from . import res_config_settings_value
 from . import crm_value_score_service
