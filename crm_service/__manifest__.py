@@ -36,6 +36,8 @@
         "views/crm_suggestion_portal_templates.xml",
         "wizards/crm_suggestion_wizard_views.xml",
         "views/crm_suggestion_menus.xml",
+        # service feeds value
+        "views/crm_service_value_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

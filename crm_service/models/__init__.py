@@ -22,3 +22,9 @@ from . import res_config_settings_suggestion
 from . import res_partner_suggestion
 from . import crm_complaint_suggestion
 from . import crm_lead_suggestion
+from . import res_company_value
+from . import res_config_settings_value
+from . import crm_value_score_service
+from . import crm_complaint_value
+from . import crm_complaint_sla_line_value
+from . import res_partner_value

@@ -14,3 +14,4 @@ from . import test_service_dashboard_tour
 from . import test_demo
 from . import test_suggestion
 from . import test_suggestion_portal
+from . import test_service_value

@@ -22,3 +22,4 @@ from . import crm_value_snapshot_monthly
 from . import crm_value_score_pool
 from . import crm_value_score_clv
 from . import account_move
+from . import crm_value_score_signal

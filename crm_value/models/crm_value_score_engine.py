@@ -598,6 +598,8 @@ class CrmValueScore(models.Model):
                    NULL::numeric AS gap_ratio,
                    NULL::varchar AS churn_state,
                    NULL::varchar AS churn_rule,
+                   NULL::jsonb AS churn_signals,
+                   NULL::varchar AS churn_base_state,
                    NULL::integer AS service_rule_id,
                    NULL::varchar AS service_tier,
                    NULL::numeric AS benefit_index,
@@ -828,6 +830,7 @@ class CrmValueScore(models.Model):
                 period_from=windows["period_from"],
             )
         )
+        self._crm_value_apply_churn_signals(company, as_of)
         # 5. RFM segment and service tier from their editable grids (first matching row wins).
         # The segment is looked up once per (R, F) pair of the 5x5 grid, then joined; the tier
         # rule is the first matching row per customer. One rewrite of the table for both.
@@ -893,7 +896,8 @@ class CrmValueScore(models.Model):
         computed as of ``as_of`` already (a second run the same day), copy the stored benefit
         index of the partners whose invoices and benefits did not change since the last run
         into ``crm_value_calc`` and return the partners to compute (those read again, and those
-        with benefit records written since); else None: compute everyone's.
+        ``_crm_value_benefit_changed_partner_ids`` returns: benefit records, or the records of
+        other addons' components, written since); else None: compute everyone's.
 
         The benefit components read the invoices, credit notes and payments of the value
         period as of ``as_of`` (a payment rewrites its invoice, so its partner is read again)
@@ -911,21 +915,12 @@ class CrmValueScore(models.Model):
         )
         if not cr.fetchone()[0]:
             return None
-        self.env["crm.value.benefit"].flush_model()
-        cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT rp.commercial_partner_id
-                  FROM crm_value_benefit b
-                  JOIN res_partner rp ON rp.id = b.partner_id
-                 WHERE b.company_id = %s AND b.write_date >= %s
-                """,
-                company.id,
-                company.crm_value_last_run - INCREMENTAL_MARGIN,
+        computed = set(partner_ids) | {partner for partner, _day in partner_days or ()}
+        computed.update(
+            self._crm_value_benefit_changed_partner_ids(
+                company, company.crm_value_last_run - INCREMENTAL_MARGIN
             )
         )
-        computed = set(partner_ids) | {partner for partner, _day in partner_days or ()}
-        computed.update(row[0] for row in cr.fetchall())
         cr.execute(
             SQL(
                 """
@@ -941,6 +936,29 @@ class CrmValueScore(models.Model):
             )
         )
         return computed
+
+    def _crm_value_benefit_changed_partner_ids(self, company, since):
+        """Commercial partners of ``company`` whose benefit components may have changed since
+        ``since`` for another reason than their invoices (read again anyway): their benefit index
+        is computed again by the second run of a day instead of copied.
+
+        Override me (call super) when a component reads other records: return the commercial
+        partners of those records written since ``since``, in one query. Base: the partners of
+        the ``crm.value.benefit`` records written since."""
+        self.env["crm.value.benefit"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT rp.commercial_partner_id
+                  FROM crm_value_benefit b
+                  JOIN res_partner rp ON rp.id = b.partner_id
+                 WHERE b.company_id = %s AND b.write_date >= %s
+                """,
+                company.id,
+                since,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _crm_value_inputs_sql(self, company, as_of):
         """The ``inputs`` of each score (every raw value, threshold, cut point and rule, for "Why
@@ -1039,7 +1057,9 @@ class CrmValueScore(models.Model):
                 'thresholds', jsonb_build_object('at_risk', %(at_risk)s::numeric, 'dormant',
                     %(dormant)s::numeric,
                                                  'lost', %(lost)s::numeric),
-                'state', calc.churn_state, 'rule', calc.churn_rule),
+                'state', calc.churn_state, 'rule', calc.churn_rule,
+                'signals', COALESCE(calc.churn_signals, '[]'::jsonb),
+                'state_before_signals', COALESCE(calc.churn_base_state, calc.churn_state)),
             'service_tier', jsonb_build_object(
                 'abc_class', calc.abc_class, 'development_index', calc.development_index,
                 'rule_id', calc.service_rule_id, 'tier', calc.service_tier,

@@ -258,15 +258,37 @@ class CrmValueScore(models.Model):
             ),
             "ratio_below_at_risk": self.env._("%(state)s: the ratio is under the at-risk threshold."),
         }
-        rule = rules.get(churn.get("rule"), "%(state)s")
-        lines.append(
-            rule
-            % {
-                "state": state,
-                "gap": churn.get("previous_gap_days"),
-                "gap_ratio": self._crm_value_number(churn.get("previous_gap_ratio")),
-            }
-        )
+        signals = churn.get("signals") or []
+        labels = self._crm_value_churn_signal_labels()
+        if churn.get("rule") in signals:
+            base = churn.get("state_before_signals")
+            lines.append(
+                self.env._(
+                    "%(state)s: raised by a signal: %(signal)s. From its purchases alone: %(base)s.",
+                    state=state,
+                    signal=labels.get(churn["rule"], churn["rule"]),
+                    base=states.get(base, base or "-"),
+                )
+            )
+        else:
+            rule = rules.get(churn.get("rule"), "%(state)s")
+            lines.append(
+                rule
+                % {
+                    "state": state,
+                    "gap": churn.get("previous_gap_days"),
+                    "gap_ratio": self._crm_value_number(churn.get("previous_gap_ratio")),
+                }
+            )
+        others = [labels.get(key, key) for key in signals if key != churn.get("rule")]
+        if others:
+            lines.append(
+                self.env._(
+                    "Signals also found (they raise new, active and reactivated customers to at risk "
+                    "only): %(signals)s.",
+                    signals="; ".join(others),
+                )
+            )
         return lines
 
     def _crm_value_explain_service(self, service):
@@ -299,8 +321,14 @@ class CrmValueScore(models.Model):
                 index=self._crm_value_number(benefit.get("index"), 1),
             )
         ]
+        labels = {
+            component["key"]: component["label"]
+            for component in self.with_company(
+                self.company_id or self.env.company
+            )._crm_value_benefit_components()
+        }
         for key, value in (benefit.get("components") or {}).items():
-            lines.append(self.env._("%(component)s: %(value)s", component=key, value=value))
+            lines.append(self.env._("%(component)s: %(value)s", component=labels.get(key, key), value=value))
         return lines
 
     def _crm_value_explain_values(self, inputs):

@@ -119,6 +119,10 @@ class TestBenefitIndex(BenefitCase):
         self.assertEqual(
             [c["key"] for c in components][:4], ["discount", "not_credited", "confirmed", "on_time"]
         )
+        # this addon's four first; addons installed with it append theirs (crm_service's service ones)
+        keys = [c["key"] for c in components]
+        self.assertEqual(keys[:4], ["discount", "not_credited", "confirmed", "on_time"])
+        self.assertEqual(len(keys), len(set(keys)))
         for component in components:
             self.assertTrue(component["label"])
             self.assertTrue(hasattr(self.Score, component["method"]))

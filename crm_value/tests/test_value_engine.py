@@ -209,6 +209,9 @@ class TestCrmValueEngine(CrmValueEngineCase):
             self.assertEqual(score.churn_state, state, name)
             self.assertEqual(score.expected_interval_days, interval, name)
             self.assertEqual(score.inputs["churn"]["ratio"], ratio, name)
+            # no churn signal here (a signal of another addon would raise new/active/reactivated)
+            self.assertEqual(score.inputs["churn"]["signals"], [], name)
+            self.assertEqual(score.inputs["churn"]["state_before_signals"], state, name)
         epsilon = self.score("epsilon").inputs["churn"]
         self.assertEqual(epsilon["previous_gap_days"], 962)
         self.assertEqual(epsilon["previous_gap_ratio"], 3.473)
