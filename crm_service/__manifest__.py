@@ -28,6 +28,14 @@
         "security/crm_service_report_security.xml",
         "report/crm_service_report_views.xml",
         "views/crm_service_dashboard_views.xml",
+        # installed base (equipment)
+        "security/crm_equipment_security.xml",
+        "data/crm_equipment_cron.xml",
+        "views/crm_equipment_views.xml",
+        "views/crm_service_visit_views.xml",
+        "views/crm_equipment_inherit_views.xml",
+        "views/crm_equipment_portal_templates.xml",
+        "views/crm_equipment_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -36,6 +44,7 @@
     },
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_equipment_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,
