@@ -114,7 +114,7 @@ class CrmEquipment(models.Model):
         "the last preventive visit (else the installation).",
     )
     next_plan_date = fields.Date(
-        compute="_compute_next_due",
+        compute="_compute_next_plan_date",
         store=True,
         index="btree_not_null",
         help="The next due date minus the plan's lead days: the daily planning plans the visit from then.",
@@ -132,7 +132,9 @@ class CrmEquipment(models.Model):
     complaint_ids = fields.One2many("crm.complaint", "equipment_id", string="Cases")
     fault_count = fields.Integer(compute="_compute_fault_count", string="Faults")
     fault_count_12m = fields.Integer(compute="_compute_fault_count", string="Faults (12 Months)")
-    lead_ids = fields.One2many("crm.lead", "crm_equipment_id", string="Opportunities")
+    lead_ids = fields.One2many(
+        "crm.lead", "crm_equipment_id", string="Opportunities", groups="sales_team.group_sale_salesman"
+    )
     lead_count = fields.Integer(compute="_compute_lead_count", string="Opportunities Count")
     color = fields.Integer()
 
@@ -205,7 +207,6 @@ class CrmEquipment(models.Model):
         "state",
         "plan_id.interval_months",
         "plan_id.interval_usage",
-        "plan_id.lead_days",
     )
     def _compute_next_due(self):
         for equipment in self:
@@ -224,7 +225,12 @@ class CrmEquipment(models.Model):
                     last_reading_date=equipment.last_reading_date,
                 ) or False
             equipment.next_due = due
-            equipment.next_plan_date = due and due - plan.lead_days_delta()
+
+    @api.depends("next_due", "plan_id.lead_days")
+    def _compute_next_plan_date(self):
+        for equipment in self:
+            due = equipment.next_due
+            equipment.next_plan_date = due and due - equipment.plan_id.lead_days_delta()
 
     @api.depends("install_date", "usage_total", "retire_date", "plan_id.life_months", "plan_id.life_usage")
     def _compute_wear(self):
@@ -242,7 +248,9 @@ class CrmEquipment(models.Model):
             equipment.wear_band = equipment_wear.wear_band(wear)
 
     def _compute_fault_count(self):
-        Fault = self.env["crm.equipment.fault"]
+        # sudo: counts of the faults of equipment the user reads (a salesperson has no access to
+        # the fault report, whose rows name other customers' cases)
+        Fault = self.env["crm.equipment.fault"].sudo()
         totals = dict(Fault._read_group([("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"]))
         since = fields.Date.context_today(self) - Fault._crm_fault_window()
         recent = dict(
@@ -255,8 +263,12 @@ class CrmEquipment(models.Model):
             equipment.fault_count_12m = recent.get(equipment, 0)
 
     def _compute_lead_count(self):
-        counts = dict(
-            self.env["crm.lead"]._read_group([("crm_equipment_id", "in", self.ids)], ["crm_equipment_id"], ["__count"])
+        Lead = self.env["crm.lead"]
+        # service agents without sales rights see no opportunity count
+        counts = (
+            dict(Lead._read_group([("crm_equipment_id", "in", self.ids)], ["crm_equipment_id"], ["__count"]))
+            if Lead.has_access("read")
+            else {}
         )
         for equipment in self:
             equipment.lead_count = counts.get(equipment, 0)

@@ -9,7 +9,9 @@ class CrmEquipmentPlan(models.Model):
 
     _name = "crm.equipment.plan"
     _description = "Maintenance Plan"
-    _order = "product_id, equipment_id, id"
+    # not by product or equipment: ordering by a many2one flushes its model, and the equipment
+    # computes its plan from this model
+    _order = "name, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)

@@ -230,7 +230,7 @@ class CrmEquipment(models.Model):
             # customer and the reason are read from the database, nothing comes from the user
             batch = self.sudo().browse([row[0] for row in rows])
             values = [
-                self._crm_replacement_lead_values(item, reason, wear, faults)
+                item._crm_replacement_lead_values(reason, wear, faults)
                 for item, (_id, reason, wear, faults) in zip(batch, rows, strict=True)
             ]
             leads |= self.env["crm.lead"].sudo().with_context(mail_create_nosubscribe=True).create(values)
@@ -259,7 +259,7 @@ class CrmEquipment(models.Model):
             "type": "opportunity",
             "partner_id": customer.id,
             "user_id": customer.user_id.id or False,
-            "team_id": customer.team_id.id or False,
+            "team_id": customer.crm_team_id.id or False,
             "company_id": self.company_id.id,
             "crm_equipment_id": self.id,
             "crm_equipment_reason": reason,

@@ -12,3 +12,6 @@ from . import test_sla_access
 from . import test_service_reports
 from . import test_service_dashboard_tour
 from . import test_demo
+from . import test_equipment_wear
+from . import test_equipment_flow
+from . import test_equipment_portal
