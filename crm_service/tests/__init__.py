@@ -15,3 +15,4 @@ from . import test_demo
 from . import test_equipment_wear
 from . import test_equipment_flow
 from . import test_equipment_portal
+from . import test_equipment_tour
