@@ -45,7 +45,9 @@ class EquipmentPortal(CustomerPortal):
         equipment = self._crm_portal_equipment(equipment_id)
         if not equipment:
             return request.redirect("/my/equipment")
-        next_visit = equipment.visit_ids.filtered(lambda visit: visit.state == "planned").sorted("scheduled_date")[:1]
+        next_visit = equipment.visit_ids.filtered(lambda visit: visit.state == "planned").sorted(
+            "scheduled_date"
+        )[:1]
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -80,7 +82,9 @@ class EquipmentPortal(CustomerPortal):
             return request.redirect(f"/my/equipment/{equipment.id}?error=lower")
         return request.redirect(f"/my/equipment/{equipment.id}")
 
-    @http.route(["/my/equipment/<int:equipment_id>/fault"], type="http", auth="user", methods=["POST"], website=True)
+    @http.route(
+        ["/my/equipment/<int:equipment_id>/fault"], type="http", auth="user", methods=["POST"], website=True
+    )
     def portal_equipment_fault(self, equipment_id, subject="", description="", **kw):
         equipment = self._crm_portal_equipment(equipment_id)
         if not equipment:

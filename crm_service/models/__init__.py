@@ -13,6 +13,7 @@ from . import crm_complaint_sla_line
 from . import crm_complaint_sla
 from . import resource_calendar_leaves
 from . import crm_service_team_dashboard
+
 # installed base (equipment)
 from . import product_equipment
 from . import crm_equipment
@@ -21,8 +22,9 @@ from . import crm_equipment_plan
 from . import crm_equipment_reading
 from . import crm_service_visit
 from . import sale_order_line_equipment
-from . import crm_complaint_equipment
+from . import crm_complaint_with_equipment
 from . import crm_lead_equipment
 from . import res_partner_equipment
 from . import res_company_equipment
+from . import res_config_settings_equipment
 from . import crm_value_score_equipment

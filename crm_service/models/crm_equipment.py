@@ -31,7 +31,13 @@ class CrmEquipment(models.Model):
     _parent_store = True
 
     name = fields.Char(
-        compute="_compute_name", store=True, readonly=False, required=True, precompute=True, index="trigram", tracking=True
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+        index="trigram",
+        tracking=True,
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -54,8 +60,12 @@ class CrmEquipment(models.Model):
         domain="[('commercial_partner_id', '=', partner_id)]",
         help="Where the equipment stands: an address of the customer.",
     )
-    product_id = fields.Many2one("product.product", required=True, index=True, tracking=True, check_company=True)
-    product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", store=True, string="Product Model")
+    product_id = fields.Many2one(
+        "product.product", required=True, index=True, tracking=True, check_company=True
+    )
+    product_tmpl_id = fields.Many2one(
+        related="product_id.product_tmpl_id", store=True, string="Product Model"
+    )
     serial = fields.Char(string="Serial Number", index="trigram", tracking=True, copy=False)
     install_date = fields.Date(string="Installation Date", tracking=True, default=fields.Date.context_today)
     warranty_end = fields.Date(tracking=True)
@@ -64,9 +74,7 @@ class CrmEquipment(models.Model):
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("crm.equipment", "parent_id", string="Components")
-    state = fields.Selection(
-        EQUIPMENT_STATES, required=True, default="in_service", tracking=True, index=True
-    )
+    state = fields.Selection(EQUIPMENT_STATES, required=True, default="in_service", tracking=True, index=True)
     retire_date = fields.Date(readonly=True, copy=False, help="Set when the equipment is retired.")
     user_id = fields.Many2one(
         "res.users",
@@ -76,16 +84,22 @@ class CrmEquipment(models.Model):
         help="The technician who looks after the equipment; planned visits are theirs, else the "
         "service team leader's.",
     )
-    sale_line_id = fields.Many2one("sale.order.line", string="Sales Order Line", readonly=True, copy=False, index="btree_not_null")
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sales Order Line", readonly=True, copy=False, index="btree_not_null"
+    )
     sale_order_id = fields.Many2one(related="sale_line_id.order_id", string="Sales Order")
     # meter
-    meter_uom = fields.Char(string="Meter Unit", help="What the usage meter counts: hours, cycles, km, pages...")
+    meter_uom = fields.Char(
+        string="Meter Unit", help="What the usage meter counts: hours, cycles, km, pages..."
+    )
     reading_ids = fields.One2many("crm.equipment.reading", "equipment_id", string="Readings")
     meter_value = fields.Float(
         string="Current Reading", compute="_compute_meter", store=True, help="The value of the last reading."
     )
     usage_total = fields.Float(
-        string="Usage", compute="_compute_meter", store=True,
+        string="Usage",
+        compute="_compute_meter",
+        store=True,
         help="Cumulative usage: the increases between readings, a meter reset counting its whole value.",
     )
     last_reading_date = fields.Date(compute="_compute_meter", store=True)
@@ -100,7 +114,7 @@ class CrmEquipment(models.Model):
         help="The equipment's own plan, else its product's.",
     )
     visit_ids = fields.One2many("crm.service.visit", "equipment_id", string="Visits")
-    visit_count = fields.Integer(compute="_compute_visit_count", string="Visit Count")
+    visit_count = fields.Integer(compute="_compute_visit_count", string="Number of Visits")
     last_service_date = fields.Date(
         compute="_compute_last_service", store=True, help="The date of the last done preventive visit."
     )
@@ -174,9 +188,10 @@ class CrmEquipment(models.Model):
     )
     def _compute_plan_id(self):
         for equipment in self:
-            own = equipment.plan_ids.filtered(lambda plan: plan.company_id in (equipment.company_id, plan.browse()))
+            companies = (equipment.company_id, self.env["res.company"])
+            own = equipment.plan_ids.filtered(lambda plan, companies=companies: plan.company_id in companies)
             product_plans = equipment.product_id.crm_equipment_plan_ids.filtered(
-                lambda plan: not plan.equipment_id and plan.company_id in (equipment.company_id, plan.browse())
+                lambda plan, companies=companies: not plan.equipment_id and plan.company_id in companies
             )
             # the equipment's own plan first; a company's plan before a shared one; then the oldest
             plans = own or product_plans
@@ -184,7 +199,9 @@ class CrmEquipment(models.Model):
 
     def _compute_visit_count(self):
         counts = dict(
-            self.env["crm.service.visit"]._read_group([("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"])
+            self.env["crm.service.visit"]._read_group(
+                [("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"]
+            )
         )
         for equipment in self:
             equipment.visit_count = counts.get(equipment, 0)
@@ -214,16 +231,20 @@ class CrmEquipment(models.Model):
             due = False
             if plan and equipment.state != "retired":
                 reference = equipment.last_service_date or equipment.install_date
-                due = equipment_wear.next_due(
-                    reference,
-                    interval_months=plan.interval_months,
-                    interval_usage=plan.interval_usage,
-                    usage_since=equipment.usage_total - (equipment.last_service_usage if equipment.last_service_date else 0.0),
-                    rate=equipment_wear.usage_rate(
-                        equipment.install_date, equipment.usage_total, equipment.last_reading_date
-                    ),
-                    last_reading_date=equipment.last_reading_date,
-                ) or False
+                due = (
+                    equipment_wear.next_due(
+                        reference,
+                        interval_months=plan.interval_months,
+                        interval_usage=plan.interval_usage,
+                        usage_since=equipment.usage_total
+                        - (equipment.last_service_usage if equipment.last_service_date else 0.0),
+                        rate=equipment_wear.usage_rate(
+                            equipment.install_date, equipment.usage_total, equipment.last_reading_date
+                        ),
+                        last_reading_date=equipment.last_reading_date,
+                    )
+                    or False
+                )
             equipment.next_due = due
 
     @api.depends("next_due", "plan_id.lead_days")
@@ -290,7 +311,9 @@ class CrmEquipment(models.Model):
     @api.constrains("parent_id")
     def _check_parent(self):
         if self._has_cycle():
-            raise ValidationError(self.env._("An equipment cannot be a component of itself or of its components."))
+            raise ValidationError(
+                self.env._("An equipment cannot be a component of itself or of its components.")
+            )
 
     # ------------------------------------------------------------------ CRUD
 

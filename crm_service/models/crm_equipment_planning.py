@@ -45,7 +45,8 @@ class CrmEquipment(models.Model):
             """ROUND((100.0 * GREATEST(
                    CASE WHEN COALESCE(p.life_months, 0) > 0 AND e.install_date IS NOT NULL
                         THEN GREATEST(0, %(until)s - e.install_date)::float
-                             / ((e.install_date + make_interval(months => p.life_months))::date - e.install_date)
+                             / ((e.install_date + make_interval(months => p.life_months))::date
+                                - e.install_date)
                         ELSE 0 END,
                    CASE WHEN COALESCE(p.life_usage, 0) > 0 THEN COALESCE(e.usage_total, 0) / p.life_usage
                         ELSE 0 END))::numeric, 2)::float""",
@@ -130,7 +131,13 @@ class CrmEquipment(models.Model):
         visit_model_id = self.env["ir.model"]._get_id("crm.service.visit")
         planned = 0
         while True:
-            for model in ("crm.equipment", "crm.service.visit", "res.partner", "crm.service.team", "res.company"):
+            for model in (
+                "crm.equipment",
+                "crm.service.visit",
+                "res.partner",
+                "crm.service.team",
+                "res.company",
+            ):
                 self.env[model].flush_model()
             self.env.cr.execute(self._crm_due_visits_sql(today, batch_size))
             rows = self.env.cr.fetchall()
@@ -176,7 +183,9 @@ class CrmEquipment(models.Model):
         """Equipment (not retired) due for replacement: wear at the company's threshold, or at
         least the company's number of faults in the last 12 months; without an open replacement
         opportunity (an active lead not won). Columns: equipment, reason, wear, faults."""
-        equipment_filter = SQL("TRUE") if equipment_ids is None else SQL("e.id = ANY(%s)", list(equipment_ids))
+        equipment_filter = (
+            SQL("TRUE") if equipment_ids is None else SQL("e.id = ANY(%s)", list(equipment_ids))
+        )
         return SQL(
             """
             WITH recent AS (

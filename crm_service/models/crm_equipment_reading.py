@@ -19,17 +19,22 @@ class CrmEquipmentReading(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    equipment_id = fields.Many2one("crm.equipment", required=True, index=True, ondelete="cascade", check_company=True)
+    equipment_id = fields.Many2one(
+        "crm.equipment", required=True, index=True, ondelete="cascade", check_company=True
+    )
     company_id = fields.Many2one(related="equipment_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="equipment_id.partner_id", store=True, string="Customer")
     date = fields.Date(required=True, default=fields.Date.context_today)
     value = fields.Float(string="Reading", required=True)
     meter_uom = fields.Char(related="equipment_id.meter_uom")
     reset = fields.Boolean(
-        string="Meter Reset", help="The meter was reset or replaced: the reading may be lower than the previous one."
+        string="Meter Reset",
+        help="The meter was reset or replaced: the reading may be lower than the previous one.",
     )
     source = fields.Selection(READING_SOURCES, required=True, default="manual")
-    visit_id = fields.Many2one("crm.service.visit", index="btree_not_null", ondelete="set null", check_company=True)
+    visit_id = fields.Many2one(
+        "crm.service.visit", index="btree_not_null", ondelete="set null", check_company=True
+    )
     usage_total = fields.Float(
         string="Cumulative Usage", readonly=True, help="The equipment's usage up to this reading."
     )
@@ -42,7 +47,10 @@ class CrmEquipmentReading(models.Model):
         today = fields.Date.context_today(self)
         ordered = sorted(
             enumerate(vals_list),
-            key=lambda item: (item[1].get("equipment_id") or 0, fields.Date.to_date(item[1].get("date")) or today),
+            key=lambda item: (
+                item[1].get("equipment_id") or 0,
+                fields.Date.to_date(item[1].get("date")) or today,
+            ),
         )
         for _index, vals in ordered:
             if not vals.get("equipment_id"):

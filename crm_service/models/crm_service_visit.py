@@ -33,17 +33,31 @@ class CrmServiceVisit(models.Model):
     company_id = fields.Many2one(related="equipment_id.company_id", store=True, index=True)
     product_id = fields.Many2one(related="equipment_id.product_id", store=True, string="Product")
     visit_type = fields.Selection(VISIT_TYPES, required=True, default="preventive", tracking=True, index=True)
-    state = fields.Selection(VISIT_STATES, required=True, default="planned", readonly=True, tracking=True, index=True, copy=False)
+    state = fields.Selection(
+        VISIT_STATES, required=True, default="planned", readonly=True, tracking=True, index=True, copy=False
+    )
     scheduled_date = fields.Date(
-        string="Due Date", required=True, default=fields.Date.context_today, tracking=True, index=True,
+        string="Due Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        index=True,
         help="When the visit is due or planned.",
     )
     date = fields.Date(string="Done On", tracking=True, copy=False)
     user_id = fields.Many2one(
-        "res.users", string="Technician", domain="[('share', '=', False)]", tracking=True, index="btree_not_null"
+        "res.users",
+        string="Technician",
+        domain="[('share', '=', False)]",
+        tracking=True,
+        index="btree_not_null",
     )
     complaint_id = fields.Many2one(
-        "crm.complaint", string="Case", index="btree_not_null", check_company=True, tracking=True,
+        "crm.complaint",
+        string="Case",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
         help="The case (fault reported by the customer) the visit answers.",
     )
@@ -51,12 +65,17 @@ class CrmServiceVisit(models.Model):
     parts = fields.Text(string="Parts (Notes)", help="Parts used, when they are no products.")
     part_ids = fields.One2many("crm.service.visit.part", "visit_id", string="Parts Used")
     meter_reading = fields.Float(
-        help="The meter reading taken at the visit; recorded as a reading of the equipment when the visit is done."
+        help="The meter reading taken at the visit; recorded as a reading of the equipment when the "
+        "visit is done."
     )
     meter_reset = fields.Boolean(help="The meter was reset or replaced at the visit.")
-    usage_at_visit = fields.Float(readonly=True, copy=False, help="The equipment's usage when the visit was done.")
+    usage_at_visit = fields.Float(
+        readonly=True, copy=False, help="The equipment's usage when the visit was done."
+    )
     plan_due_date = fields.Date(
-        readonly=True, copy=False, index=True,
+        readonly=True,
+        copy=False,
+        index=True,
         help="The due date of the plan that the daily planning created this visit for.",
     )
     color = fields.Integer()
@@ -73,8 +92,14 @@ class CrmServiceVisit(models.Model):
             )
 
     def write(self, vals):
-        if {"state", "usage_at_visit", "plan_due_date"} & set(vals) and not (self.env.su or is_marked(self, VISIT_STATE_WRITE)):
-            raise UserError(self.env._("A visit's state changes through its buttons: Mark Done, Cancel, Reset to Planned."))
+        if {"state", "usage_at_visit", "plan_due_date"} & set(vals) and not (
+            self.env.su or is_marked(self, VISIT_STATE_WRITE)
+        ):
+            raise UserError(
+                self.env._(
+                    "A visit's state changes through its buttons: Mark Done, Cancel, Reset to Planned."
+                )
+            )
         if "equipment_id" in vals and self.filtered(lambda visit: visit.state == "done"):
             raise UserError(self.env._("A done visit stays with its equipment."))
         return super().write(vals)
@@ -138,7 +163,9 @@ class CrmServiceVisit(models.Model):
         visits = super().create(vals_list)
         # a corrective visit opens the repair: the equipment is under repair until it is done
         broken = visits.filtered(lambda visit: visit.visit_type == "corrective" and visit.state == "planned")
-        broken.equipment_id.filtered(lambda equipment: equipment.state == "in_service").write({"state": "under_repair"})
+        broken.equipment_id.filtered(lambda equipment: equipment.state == "in_service").write(
+            {"state": "under_repair"}
+        )
         if broken:
             self.env["crm.equipment"]._crm_create_replacement_leads(broken.equipment_id)
         return visits

@@ -44,7 +44,8 @@ class CrmValueScore(models.Model):
             SQL(
                 """
                 SELECT rp.commercial_partner_id,
-                       COUNT(*) FILTER (WHERE v.state = 'done' AND v.date <= v.scheduled_date)::float / COUNT(*)
+                       COUNT(*) FILTER (WHERE v.state = 'done' AND v.date <= v.scheduled_date)::float
+                           / COUNT(*)
                   FROM crm_service_visit v
                   JOIN res_partner rp ON rp.id = v.partner_id
                  WHERE v.company_id = %(company)s AND v.visit_type = 'preventive' AND v.state != 'cancelled'
@@ -117,7 +118,8 @@ class CrmValueScore(models.Model):
                         """SELECT DISTINCT f.partner_id
                              FROM (SELECT f.equipment_id, MIN(f.partner_id) AS partner_id
                                      FROM (%(faults)s) f
-                                    WHERE f.company_id = %(company)s AND f.date > %(since)s AND f.date <= %(as_of)s
+                                    WHERE f.company_id = %(company)s
+                                      AND f.date > %(since)s AND f.date <= %(as_of)s
                                  GROUP BY f.equipment_id
                                    HAVING COUNT(*) >= %(threshold)s) f""",
                         faults=faults_sql(),

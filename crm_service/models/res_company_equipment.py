@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     crm_equipment_wear_threshold = fields.Float(
         string="Replacement at Wear (%)",
@@ -24,24 +24,11 @@ class ResCompany(models.Model):
     crm_service_benefit_weight_visits = fields.Float(
         string="Weight: Visits on Time",
         default=1.0,
-        help="Weight of the share of preventive visits done by their due date in the benefit index. 0: not counted.",
+        help="Weight of the share of preventive visits done by their due date in the benefit index. "
+        "0: not counted.",
     )
     crm_service_benefit_weight_availability = fields.Float(
         string="Weight: Equipment Availability",
         default=1.0,
         help="Weight of the equipment's time in service in the benefit index. 0: not counted.",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    crm_equipment_wear_threshold = fields.Float(related="company_id.crm_equipment_wear_threshold", readonly=False)
-    crm_equipment_fault_threshold = fields.Integer(related="company_id.crm_equipment_fault_threshold", readonly=False)
-    crm_equipment_team_id = fields.Many2one(related="company_id.crm_equipment_team_id", readonly=False)
-    crm_service_benefit_weight_visits = fields.Float(
-        related="company_id.crm_service_benefit_weight_visits", readonly=False
-    )
-    crm_service_benefit_weight_availability = fields.Float(
-        related="company_id.crm_service_benefit_weight_availability", readonly=False
     )

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     crm_equipment_count = fields.Integer(compute="_compute_crm_equipment", string="Equipment")
     crm_equipment_wear_max = fields.Float(compute="_compute_crm_equipment", string="Highest Wear (%)")

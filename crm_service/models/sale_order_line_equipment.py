@@ -11,9 +11,10 @@ class SaleOrderLine(models.Model):
     crm_equipment_ids = fields.One2many("crm.equipment", "sale_line_id", string="Equipment")
 
     def _compute_qty_delivered(self):
-        super()._compute_qty_delivered()
+        result = super()._compute_qty_delivered()
         # with sale_stock the delivered quantity is computed from the done moves, never written
         self._crm_sync_equipment()
+        return result
 
     def write(self, vals):
         result = super().write(vals)
@@ -26,16 +27,20 @@ class SaleOrderLine(models.Model):
         delivered beyond the equipment the line already has get one each (a delivered quantity
         going down, a return, removes none). Idempotent: a line re-saved creates nothing."""
         lines = self.filtered(
-            lambda line: line.id
-            and isinstance(line.id, int)
-            and line.product_id.crm_tracked_at_customer
-            and line.state == "sale"
-            and line.qty_delivered >= 1
+            lambda line: (
+                line.id
+                and isinstance(line.id, int)
+                and line.product_id.crm_tracked_at_customer
+                and line.state == "sale"
+                and line.qty_delivered >= 1
+            )
         )
         if not lines:
             return
         Equipment = self.env["crm.equipment"].sudo().with_context(active_test=False)
-        existing = dict(Equipment._read_group([("sale_line_id", "in", lines.ids)], ["sale_line_id"], ["__count"]))
+        existing = dict(
+            Equipment._read_group([("sale_line_id", "in", lines.ids)], ["sale_line_id"], ["__count"])
+        )
         today = fields.Date.context_today(self)
         values = []
         for line in lines:
@@ -63,6 +68,8 @@ class SaleOrderLine(models.Model):
 
     def _crm_delivery_date(self):
         """The date of the last done delivery of the line (sale_stock), else None."""
-        moves = self.move_ids.filtered(lambda move: move.state == "done") if "move_ids" in self._fields else []
+        moves = (
+            self.move_ids.filtered(lambda move: move.state == "done") if "move_ids" in self._fields else []
+        )
         dates = [move.date for move in moves if move.date]
         return fields.Date.to_date(max(dates)) if dates else None

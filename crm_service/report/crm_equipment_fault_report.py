@@ -34,13 +34,15 @@ class CrmEquipmentFault(models.Model):
     source = fields.Selection([("complaint", "Case"), ("visit", "Corrective Visit")], readonly=True)
     complaint_id = fields.Many2one("crm.complaint", string="Case", readonly=True)
     visit_id = fields.Many2one("crm.service.visit", readonly=True)
-    category_id = fields.Many2one("crm.complaint.category", string="Category", readonly=True)
+    category_id = fields.Many2one("crm.complaint.category", string="Case Category", readonly=True)
     root_cause_id = fields.Many2one("crm.complaint.root.cause", string="Fault Cause", readonly=True)
     fault_count = fields.Integer(string="Faults", readonly=True, aggregator="sum")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), faults_sql()))
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), faults_sql())
+        )
 
     @api.model
     def _crm_fault_window(self):

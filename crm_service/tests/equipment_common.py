@@ -11,7 +11,10 @@ class EquipmentCase(ServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.technician = new_test_user(
-            cls.env, login="svc_technician", name="Tess Technician", groups="crm_service.group_crm_service_user"
+            cls.env,
+            login="svc_technician",
+            name="Tess Technician",
+            groups="crm_service.group_crm_service_user",
         )
         cls.compressor = cls.env["product.product"].create(
             {

@@ -89,7 +89,9 @@ class TestEquipmentFlow(EquipmentCase):
     def test_cron_plans_due_visits_once(self):
         due = self.new_equipment(serial="DUE-1", install_date=self.today - relativedelta(months=6, days=-5))
         own_tech = self.new_equipment(
-            serial="DUE-2", install_date=self.today - relativedelta(months=6, days=-5), user_id=self.technician.id
+            serial="DUE-2",
+            install_date=self.today - relativedelta(months=6, days=-5),
+            user_id=self.technician.id,
         )
         later = self.new_equipment(serial="LATER", install_date=self.today - relativedelta(months=1))
         self.assertLessEqual(due.next_plan_date, self.today)
@@ -151,13 +153,18 @@ class TestEquipmentFlow(EquipmentCase):
         self.Equipment._cron_equipment_daily()
         self.assertEqual(self.env["crm.lead"].search_count([("crm_equipment_id", "=", worn.id)]), 1)
         self.assertEqual(
-            self.env["crm.lead"].with_context(active_test=False).search_count([("crm_equipment_id", "=", worn.id)]), 2
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search_count([("crm_equipment_id", "=", worn.id)]),
+            2,
         )
 
     def test_replacement_after_faults_when_recorded(self):
         equipment = self.new_equipment(serial="FAULTY", partner_id=self.own_customer.id).sudo()
         for index in range(2):
-            self.new_case(subject=f"Fault {index}", partner_id=self.own_customer.id, equipment_id=equipment.id)
+            self.new_case(
+                subject=f"Fault {index}", partner_id=self.own_customer.id, equipment_id=equipment.id
+            )
         self.assertFalse(equipment.lead_ids)
         self.assertEqual(equipment.fault_count_12m, 2)
         # the third fault (a corrective visit without a case) creates the opportunity at once
@@ -174,8 +181,12 @@ class TestEquipmentFlow(EquipmentCase):
 
     def test_mtbf_per_product_model(self):
         product = self.env["product.product"].create({"name": "MTBF Pump", "type": "consu"})
-        first = self.new_equipment(serial="P1", product_id=product.id, install_date=self.today - timedelta(days=400))
-        second = self.new_equipment(serial="P2", product_id=product.id, install_date=self.today - timedelta(days=100))
+        first = self.new_equipment(
+            serial="P1", product_id=product.id, install_date=self.today - timedelta(days=400)
+        )
+        second = self.new_equipment(
+            serial="P2", product_id=product.id, install_date=self.today - timedelta(days=100)
+        )
         second.write({"state": "retired"})
         # retired 50 days after its installation
         second.retire_date = self.today - timedelta(days=50)
@@ -190,8 +201,12 @@ class TestEquipmentFlow(EquipmentCase):
         mtbf = self.env["crm.equipment.mtbf.report"]._crm_mtbf(self.company, self.today)
         # 400 + 50 operating days over 3 faults
         self.assertEqual(mtbf[product.product_tmpl_id.id], (2, 450, 3, 150.0))
-        row = self.env["crm.equipment.mtbf.report"].search([("product_tmpl_id", "=", product.product_tmpl_id.id)])
-        self.assertEqual((row.equipment_count, row.operating_days, row.failure_count, row.mtbf_days), (2, 450, 3, 150.0))
+        row = self.env["crm.equipment.mtbf.report"].search(
+            [("product_tmpl_id", "=", product.product_tmpl_id.id)]
+        )
+        self.assertEqual(
+            (row.equipment_count, row.operating_days, row.failure_count, row.mtbf_days), (2, 450, 3, 150.0)
+        )
         causes = self.env["crm.equipment.fault"]._read_group(
             [("product_tmpl_id", "=", product.product_tmpl_id.id)], ["root_cause_id"], ["fault_count:sum"]
         )
@@ -211,13 +226,19 @@ class TestEquipmentFlow(EquipmentCase):
             {"equipment_id": equipment.id, "scheduled_date": self.today - timedelta(days=30)}
         )
         on_time.write({"date": self.today - timedelta(days=31)})
-        late = self.Visit.create({"equipment_id": equipment.id, "scheduled_date": self.today - timedelta(days=20)})
+        late = self.Visit.create(
+            {"equipment_id": equipment.id, "scheduled_date": self.today - timedelta(days=20)}
+        )
         late.write({"date": self.today - timedelta(days=10)})
         (on_time | late).action_done()
         values = Score._crm_value_benefit_visits_on_time(self.company, self.today, [self.own_customer.id])
         self.assertEqual(values, {self.own_customer.id: 0.5})
         repair = self.Visit.create(
-            {"equipment_id": equipment.id, "visit_type": "corrective", "scheduled_date": self.today - timedelta(days=10)}
+            {
+                "equipment_id": equipment.id,
+                "visit_type": "corrective",
+                "scheduled_date": self.today - timedelta(days=10),
+            }
         )
         repair.write({"date": self.today - timedelta(days=5)})
         repair.action_done()
@@ -230,7 +251,9 @@ class TestEquipmentFlow(EquipmentCase):
         self.env.cr.execute(signals["service_repeated_faults"])
         self.assertNotIn(self.own_customer.id, [row[0] for row in self.env.cr.fetchall()])
         for index in range(2):
-            self.new_case(subject=f"Breakdown {index}", partner_id=self.own_customer.id, equipment_id=equipment.id)
+            self.new_case(
+                subject=f"Breakdown {index}", partner_id=self.own_customer.id, equipment_id=equipment.id
+            )
         signals = dict(Score._crm_value_churn_signals(self.company, self.today))
         self.env.cr.execute(signals["service_repeated_faults"])
         self.assertIn(self.own_customer.id, [row[0] for row in self.env.cr.fetchall()])
@@ -249,7 +272,9 @@ class TestEquipmentFlow(EquipmentCase):
         # the salesperson reads their customers' equipment, not another salesperson's
         Equipment = self.Equipment.with_user(self.salesperson)
         self.assertEqual(Equipment.search([("id", "in", (own | rival).ids)]), own)
-        self.assertEqual(self.Visit.with_user(self.salesperson).search([("equipment_id", "in", (own | rival).ids)]), visit)
+        self.assertEqual(
+            self.Visit.with_user(self.salesperson).search([("equipment_id", "in", (own | rival).ids)]), visit
+        )
         with self.assertRaises(AccessError):
             rival.with_user(self.salesperson).read(["name"])
         with self.assertRaises(AccessError):
@@ -265,7 +290,9 @@ class TestEquipmentFlow(EquipmentCase):
             {"name": "Manager plan", "equipment_id": own.id, "interval_months": 1}
         )
         # a portal user has no direct access
-        portal = new_test_user(self.env, login="eq_portal", groups="base.group_portal", partner_id=self.tiered_contact.id)
+        portal = new_test_user(
+            self.env, login="eq_portal", groups="base.group_portal", partner_id=self.tiered_contact.id
+        )
         with self.assertRaises(AccessError):
             self.Equipment.with_user(portal).search([])
         # another company's agent sees none of this company's equipment

@@ -22,7 +22,9 @@ class TestEquipmentTour(HttpCase):
             )
         )
         product = self.env["product.product"].create({"name": "Tour Chiller", "type": "consu"})
-        self.env["crm.equipment.plan"].create({"name": "Chiller service", "product_id": product.id, "interval_months": 6})
+        self.env["crm.equipment.plan"].create(
+            {"name": "Chiller service", "product_id": product.id, "interval_months": 6}
+        )
         customer = self.env["res.partner"].create({"name": "Tour Cold Store", "is_company": True})
         today = fields.Date.context_today(self.env["crm.equipment"])
         equipment = self.env["crm.equipment"].create(

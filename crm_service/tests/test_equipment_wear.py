@@ -15,10 +15,14 @@ class TestEquipmentWear(EquipmentCase):
         # 2024-01-01 + 60 months = 2029-01-01: 1827 days (two leap years)
         self.assertEqual(equipment_wear.life_days(date(2024, 1, 1), 60), 1827)
         # 913 days of 1827 in time (49.97%) beats 1,100 of 10,000 hours (11%)
-        self.assertEqual(equipment_wear.wear_percent(date(2026, 7, 2), date(2024, 1, 1), 1100.0, 60, 10000.0), 49.97)
+        self.assertEqual(
+            equipment_wear.wear_percent(date(2026, 7, 2), date(2024, 1, 1), 1100.0, 60, 10000.0), 49.97
+        )
         # retired on 2024-03-01: the time stops there
         self.assertEqual(
-            equipment_wear.wear_percent(date(2026, 7, 2), date(2024, 1, 1), 0.0, 60, 0.0, end_date=date(2024, 3, 1)),
+            equipment_wear.wear_percent(
+                date(2026, 7, 2), date(2024, 1, 1), 0.0, 60, 0.0, end_date=date(2024, 3, 1)
+            ),
             3.28,
         )
         self.assertEqual(equipment_wear.wear_band(89.99), "75_90")
@@ -36,7 +40,9 @@ class TestEquipmentWear(EquipmentCase):
         # 60 days of 1827 in time: 3.28%
         self.assertEqual(equipment.wear_percent, 3.28)
         # 450 hours in 60 days (7.5 a day): the 550 hours left take 74 days (73.3 rounded up)
-        self.Reading.with_user(self.agent).create({"equipment_id": equipment.id, "date": "2024-03-01", "value": 450})
+        self.Reading.with_user(self.agent).create(
+            {"equipment_id": equipment.id, "date": "2024-03-01", "value": 450}
+        )
         self.assertEqual(equipment.usage_total, 450.0)
         self.assertEqual(equipment.next_due, date(2024, 5, 14))
         self.assertEqual(equipment.next_plan_date, date(2024, 4, 30))
@@ -69,11 +75,19 @@ class TestEquipmentWear(EquipmentCase):
 
     def test_readings_never_go_down_unless_reset(self):
         equipment = self.new_equipment(serial="X1-READ")
-        self.Reading.with_user(self.agent).create({"equipment_id": equipment.id, "date": "2024-02-01", "value": 500})
-        with self.assertRaisesText(ValidationError, r"X1-READ.*lower than the last one \(500.0\).*Meter Reset"):
-            self.Reading.with_user(self.agent).create({"equipment_id": equipment.id, "date": "2024-03-01", "value": 200})
+        self.Reading.with_user(self.agent).create(
+            {"equipment_id": equipment.id, "date": "2024-02-01", "value": 500}
+        )
+        with self.assertRaisesText(
+            ValidationError, r"X1-READ.*lower than the last one \(500.0\).*Meter Reset"
+        ):
+            self.Reading.with_user(self.agent).create(
+                {"equipment_id": equipment.id, "date": "2024-03-01", "value": 200}
+            )
         with self.assertRaisesText(ValidationError, r"comes before its last reading"):
-            self.Reading.with_user(self.agent).create({"equipment_id": equipment.id, "date": "2024-01-15", "value": 600})
+            self.Reading.with_user(self.agent).create(
+                {"equipment_id": equipment.id, "date": "2024-01-15", "value": 600}
+            )
         # a new meter: 200 more hours counted after the reset
         reset = self.Reading.with_user(self.agent).create(
             {"equipment_id": equipment.id, "date": "2024-03-01", "value": 200, "reset": True}
@@ -94,7 +108,9 @@ class TestEquipmentWear(EquipmentCase):
 
     def test_visit_state_only_through_actions(self):
         equipment = self.new_equipment(serial="X1-STATE")
-        visit = self.Visit.with_user(self.agent).create({"equipment_id": equipment.id, "visit_type": "preventive"})
+        visit = self.Visit.with_user(self.agent).create(
+            {"equipment_id": equipment.id, "visit_type": "preventive"}
+        )
         with self.assertRaisesText(UserError, "through its buttons"):
             visit.with_user(self.agent).write({"state": "done"})
         visit.with_user(self.agent).action_cancel()
@@ -102,7 +118,9 @@ class TestEquipmentWear(EquipmentCase):
 
     def test_corrective_visit_puts_equipment_under_repair_then_back(self):
         equipment = self.new_equipment(serial="X1-REPAIR")
-        visit = self.Visit.with_user(self.agent).create({"equipment_id": equipment.id, "visit_type": "corrective"})
+        visit = self.Visit.with_user(self.agent).create(
+            {"equipment_id": equipment.id, "visit_type": "corrective"}
+        )
         self.assertEqual(equipment.state, "under_repair")
         visit.with_user(self.agent).action_done()
         self.assertEqual(equipment.state, "in_service")

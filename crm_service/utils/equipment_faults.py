@@ -13,7 +13,8 @@ FAULT_WINDOW = relativedelta(months=12)
 def faults_sql():
     return SQL(
         """
-        SELECT c.id * 2 AS id, c.equipment_id, e.company_id, e.partner_id, e.product_id, e.product_tmpl_id,
+        SELECT c.id * 2 AS id, c.equipment_id, e.company_id, e.partner_id, e.product_id,
+               e.product_tmpl_id,
                (c.create_date AT TIME ZONE 'UTC')::date AS date, 'complaint' AS source,
                c.id AS complaint_id, NULL::integer AS visit_id,
                c.category_id, c.root_cause_id, 1 AS fault_count
@@ -21,7 +22,8 @@ def faults_sql():
           JOIN crm_equipment e ON e.id = c.equipment_id
          WHERE c.equipment_id IS NOT NULL AND COALESCE(c.state, '') != 'cancelled'
         UNION ALL
-        SELECT v.id * 2 + 1 AS id, v.equipment_id, e.company_id, e.partner_id, e.product_id, e.product_tmpl_id,
+        SELECT v.id * 2 + 1 AS id, v.equipment_id, e.company_id, e.partner_id, e.product_id,
+               e.product_tmpl_id,
                v.scheduled_date AS date, 'visit' AS source,
                NULL::integer AS complaint_id, v.id AS visit_id,
                NULL::integer AS category_id, NULL::integer AS root_cause_id, 1 AS fault_count

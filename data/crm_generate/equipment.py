@@ -76,7 +76,7 @@ def schedule(install, today, months, lead_days):
     return last, due, due - datetime.timedelta(days=lead_days)
 
 
-def load_plan(db):
+def load_plan(db, plan_id=None):
     rows = db.fetchall(
         """SELECT p.id, p.product_id, pp.product_tmpl_id, p.interval_months, p.lead_days,
                   COALESCE(pt.name->>'en_US', pt.name->>(SELECT MIN(k) FROM jsonb_object_keys(pt.name) k))
@@ -84,7 +84,9 @@ def load_plan(db):
              JOIN product_product pp ON pp.id = p.product_id
              JOIN product_template pt ON pt.id = pp.product_tmpl_id
             WHERE p.active AND p.equipment_id IS NULL AND pt.crm_tracked_at_customer AND p.interval_months > 0
-         ORDER BY p.id LIMIT 1"""
+              AND (%s IS NULL OR p.id = %s)
+         ORDER BY p.id LIMIT 1""",
+        (plan_id, plan_id),
     )
     if not rows:
         raise SystemExit(
@@ -94,10 +96,11 @@ def load_plan(db):
     return rows[0]
 
 
-def generate_equipment(db, count, today, seed=42, commit=True):
+def generate_equipment(db, count, today, seed=42, commit=True, plan_id=None):
     """COPY ``count`` equipment (and their last preventive visits) spread over the customer
-    companies of the database; returns the ids written."""
-    plan_id, product_id, template_id, months, lead_days, product_name = load_plan(db)
+    companies of the database, on the plan ``plan_id`` (default: the first plan by months of a
+    product tracked at customers); returns the ids written."""
+    plan_id, product_id, template_id, months, lead_days, product_name = load_plan(db, plan_id)
     company = db.xmlid("base", "main_company")
     admin = db.xmlid("base", "user_admin") or 2
     customers = [
@@ -111,7 +114,9 @@ def generate_equipment(db, count, today, seed=42, commit=True):
     if not customers:
         raise SystemExit("--equipment needs customer companies: generate partners first (--partners).")
     db.check_required("crm_equipment", EQUIPMENT_COLUMNS)
-    start = db.fetchall("SELECT COUNT(*) FROM crm_equipment WHERE serial LIKE %s", (SERIAL_PREFIX + "%",))[0][0]
+    start = db.fetchall("SELECT COUNT(*) FROM crm_equipment WHERE serial LIKE %s", (SERIAL_PREFIX + "%",))[0][
+        0
+    ]
     rng = random.Random(seed)
     now = datetime.datetime.combine(today, datetime.time(12, 0)).isoformat(sep=" ")
     span = INSTALL_YEARS * 365

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class CrmComplaint(models.Model):
-    _inherit = "crm.complaint"
+    _inherit = "crm.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     equipment_id = fields.Many2one(
         "crm.equipment",
