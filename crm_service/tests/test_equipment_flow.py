@@ -321,3 +321,24 @@ class TestEquipmentFlow(EquipmentCase):
         self.assertMenuOpens(self.service_manager, "crm_service.crm_equipment_plan_menu")
         self.assertMenuOpens(self.salesperson, "crm_service.crm_equipment_menu")
         self.assertMenuHidden(self.agent, "crm_service.crm_equipment_plan_menu")
+
+    def test_settings_and_value_tab(self):
+        company = self.assertSettingsBlock(
+            "crm_equipment_setting_container", "crm_equipment_wear_threshold", 80.0
+        )
+        self.assertEqual(company.crm_equipment_wear_threshold, 80.0)
+        company = self.assertSettingsBlock(
+            "crm_value_benefit_setting_container", "crm_service_benefit_weight_availability", 2.0
+        )
+        self.assertEqual(company.crm_service_benefit_weight_availability, 2.0)
+        # the Value tab of the partner form shows the installed base group
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.sales_manager)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="crm_service_equipment_group"', arch)
+        self.assertIn('name="action_view_crm_equipment"', arch)
+        # the product form has the checkbox
+        arch = self.env["product.template"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="crm_tracked_at_customer"', arch)
