@@ -342,3 +342,32 @@ class TestEquipmentFlow(EquipmentCase):
         # the product form has the checkbox
         arch = self.env["product.template"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="crm_tracked_at_customer"', arch)
+
+    def test_equipment_from_validated_delivery_with_sale_stock(self):
+        if "move_ids" not in self.env["sale.order.line"]._fields:
+            self.skipTest(
+                "sale_stock is not installed: deliveries are the delivered quantity typed on the order"
+            )
+        self.compressor.is_storable = True
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1)
+        self.env["stock.quant"]._update_available_quantity(self.compressor, warehouse.lot_stock_id, 5)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.tiered_contact.id,
+                "order_line": [Command.create({"product_id": self.compressor.id, "product_uom_qty": 2})],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.quantity = 2
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        line = order.order_line
+        self.assertEqual(line.qty_delivered, 2)
+        line.invalidate_recordset(["crm_equipment_ids"])
+        self.assertEqual(len(line.crm_equipment_ids), 2)
+        self.assertEqual(set(line.crm_equipment_ids.mapped("install_date")), {picking.date_done.date()})
+        # recomputing the delivered quantity creates nothing more
+        line._compute_qty_delivered()
+        self.assertEqual(self.Equipment.search_count([("sale_line_id", "=", line.id)]), 2)
