@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -281,6 +282,12 @@ class TestEquipmentFlow(EquipmentCase):
             own.with_user(self.salesperson).write({"serial": "CHANGED"})
         with self.assertRaises(AccessError):
             Equipment.create({"partner_id": self.own_customer.id, "product_id": self.compressor.id})
+        # every field of the equipment and visit forms opens for the agent and the salesperson
+        for model, record in (("crm.equipment", own), ("crm.service.visit", visit)):
+            arch = self.env[model].get_views([(False, "form")])["views"]["form"]["arch"]
+            names = sorted(set(re.findall(r'<field name="(\w+)"', arch)) & set(self.env[model]._fields))
+            for user in (self.agent, self.salesperson):
+                self.assertTrue(record.with_user(user).read(names))
         # agents do not configure plans
         with self.assertRaises(AccessError):
             self.env["crm.equipment.plan"].with_user(self.agent).create(
