@@ -38,6 +38,14 @@
         "views/crm_suggestion_menus.xml",
         # service feeds value
         "views/crm_service_value_views.xml",
+        # installed base (equipment)
+        "security/crm_equipment_security.xml",
+        "data/crm_equipment_cron.xml",
+        "views/crm_equipment_views.xml",
+        "views/crm_service_visit_views.xml",
+        "views/crm_equipment_inherit_views.xml",
+        "views/crm_equipment_portal_templates.xml",
+        "views/crm_equipment_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -47,6 +55,7 @@
     "demo": [
         "demo/crm_service_demo.xml",
         "demo/crm_suggestion_demo.xml",
+        "demo/crm_equipment_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

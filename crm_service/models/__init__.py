@@ -28,3 +28,18 @@ from . import crm_value_score_service
 from . import crm_complaint_value
 from . import crm_complaint_sla_line_value
 from . import res_partner_value
+
+# installed base (equipment)
+from . import product_equipment
+from . import crm_equipment
+from . import crm_equipment_planning
+from . import crm_equipment_plan
+from . import crm_equipment_reading
+from . import crm_service_visit
+from . import sale_order_line_equipment
+from . import crm_complaint_with_equipment
+from . import crm_lead_equipment
+from . import res_partner_equipment
+from . import res_company_equipment
+from . import res_config_settings_equipment
+from . import crm_value_score_equipment

@@ -15,3 +15,7 @@ from . import test_demo
 from . import test_suggestion
 from . import test_suggestion_portal
 from . import test_service_value
+from . import test_equipment_wear
+from . import test_equipment_flow
+from . import test_equipment_portal
+from . import test_equipment_tour

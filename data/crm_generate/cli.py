@@ -192,6 +192,11 @@ def parse_args(argv=None):
         type=int,
         default=CASE_DAYS,
         help=f"the cases were opened over this many days before --today (default {CASE_DAYS})",
+        "--equipment",
+        type=int,
+        default=0,
+        help="equipment to install at the customer companies, with their last preventive visits "
+        "(needs crm_service and a product tracked at customers with a maintenance plan; default 0)",
     )
     parser.add_argument(
         "--today",
@@ -253,6 +258,11 @@ def main(argv=None):
             db.connection.autocommit = True
             for table in analyzed:
                 db.cr.execute(f"ANALYZE {table}")
+        if args.equipment > 0:
+            from .equipment import generate_equipment
+
+            generate_equipment(db, args.equipment, today, seed=args.seed)
+            db.commit()
         if args.import_file:
             write_import_file(db, args)
     finally:
