@@ -101,11 +101,32 @@ class CrmValueScore(models.Model):
             )
         )
 
+    def _crm_value_benefit_changed_partner_ids(self, company, since):
+        """The customers whose equipment or visits were written since ``since``: the second run
+        of a day computes their visits-on-time and availability components again."""
+        partners = super()._crm_value_benefit_changed_partner_ids(company, since)
+        for model in EQUIPMENT_SOURCES:
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id FROM crm_equipment
+                 WHERE company_id = %(company)s AND write_date >= %(since)s AND partner_id IS NOT NULL
+                 UNION
+                SELECT partner_id FROM crm_service_visit
+                 WHERE company_id = %(company)s AND write_date >= %(since)s AND partner_id IS NOT NULL
+                """,
+                company=company.id,
+                since=since,
+            )
+        )
+        partners.update(row[0] for row in self.env.cr.fetchall())
+        return partners
+
     def _crm_value_churn_signals(self, company, as_of):
         """``service_repeated_faults``: customers with an equipment of at least the company's
         "Replacement after Faults" number of faults in the 12 months to ``as_of``."""
-        parent = getattr(super(), "_crm_value_churn_signals", None)
-        signals = list(parent(company, as_of)) if parent else []
+        signals = super()._crm_value_churn_signals(company, as_of)
         threshold = company.crm_equipment_fault_threshold
         if threshold > 0:
             for model in EQUIPMENT_SOURCES:

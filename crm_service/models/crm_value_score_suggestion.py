@@ -21,6 +21,28 @@ class CrmValueScore(models.Model):
         )
         return components
 
+    def _crm_value_benefit_changed_partner_ids(self, company, since):
+        """The customers whose votes, or the suggestions they asked for, were written since
+        ``since``: the second run of a day computes their suggestions component again."""
+        partners = super()._crm_value_benefit_changed_partner_ids(company, since)
+        self.env["crm.suggestion"].flush_model()
+        self.env["crm.suggestion.vote"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT vote.partner_id
+                  FROM crm_suggestion_vote vote
+                  JOIN crm_suggestion suggestion ON suggestion.id = vote.suggestion_id
+                 WHERE suggestion.company_id = %(company)s
+                   AND (vote.write_date >= %(since)s OR suggestion.write_date >= %(since)s)
+                """,
+                company=company.id,
+                since=since,
+            )
+        )
+        partners.update(row[0] for row in self.env.cr.fetchall())
+        return partners
+
     def _crm_value_benefit_suggestions(self, company, as_of, partner_ids=None):
         """Suggestions shipped for the customer: ``S / R`` where ``R`` counts the suggestions of
         the company the customer asked for (a vote dated up to ``as_of``) that were asked for in

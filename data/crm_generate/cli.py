@@ -13,6 +13,7 @@ from .database import (
     Database,
     say,
 )
+from .equipment import generate_equipment
 from .history import generate_history
 from .history_plan import (
     CREDIT_NOTE_SHARE,
@@ -192,6 +193,8 @@ def parse_args(argv=None):
         type=int,
         default=CASE_DAYS,
         help=f"the cases were opened over this many days before --today (default {CASE_DAYS})",
+    )
+    parser.add_argument(
         "--equipment",
         type=int,
         default=0,
@@ -253,16 +256,15 @@ def main(argv=None):
         if args.cases:
             generate_cases(db, args, now)
             analyzed += ["crm_complaint", "crm_complaint_sla_line"]
+        if args.equipment > 0:
+            generate_equipment(db, args.equipment, today, seed=args.seed)
+            db.commit()
+            analyzed += ["crm_equipment", "crm_service_visit"]
         if analyzed:
             db.commit()
             db.connection.autocommit = True
             for table in analyzed:
                 db.cr.execute(f"ANALYZE {table}")
-        if args.equipment > 0:
-            from .equipment import generate_equipment
-
-            generate_equipment(db, args.equipment, today, seed=args.seed)
-            db.commit()
         if args.import_file:
             write_import_file(db, args)
     finally:
