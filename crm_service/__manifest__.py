@@ -28,6 +28,12 @@
         "security/crm_service_report_security.xml",
         "report/crm_service_report_views.xml",
         "views/crm_service_dashboard_views.xml",
+        # care plans
+        "security/crm_care_security.xml",
+        "data/crm_care_cron.xml",
+        "views/crm_care_views.xml",
+        "views/res_partner_care_views.xml",
+        "views/crm_care_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -36,6 +42,7 @@
     },
     "demo": [
         "demo/crm_service_demo.xml",
+        "demo/crm_care_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

@@ -13,3 +13,7 @@ from . import crm_complaint_sla_line
 from . import crm_complaint_sla
 from . import resource_calendar_leaves
 from . import crm_service_team_dashboard
+from . import crm_care_rule
+from . import crm_care_event
+from . import crm_care_engine
+from . import res_partner_care

@@ -1,2 +1,3 @@
 from . import crm_service_sla_report
 from . import crm_complaint_report
+from . import crm_care_report

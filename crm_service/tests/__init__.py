@@ -12,3 +12,6 @@ from . import test_sla_access
 from . import test_service_reports
 from . import test_service_dashboard_tour
 from . import test_demo
+from . import test_care_triggers
+from . import test_care_actions
+from . import test_care_access
