@@ -17,3 +17,4 @@ from . import crm_care_rule
 from . import crm_care_event
 from . import crm_care_engine
 from . import res_partner_care
+from . import mail_activity_care

@@ -89,6 +89,17 @@ class TestCareActions(CareCase):
         )
         self.assertFalse(activity.exists() and activity.active)
 
+    def test_activity_done_from_chatter_does_the_care(self):
+        rule = self.make_rule(trigger="anniversary")
+        self.run_cron("2026-06-01")
+        event = self.events(rule)
+        with freeze_time("2026-06-03"):
+            event.activity_id.with_user(self.other_salesperson).action_feedback(feedback="Called them")
+        self.assertEqual(
+            (event.state, event.done_date, event.done_uid, event.outcome),
+            ("done", self.date("2026-06-03"), self.other_salesperson, False),
+        )
+
     def test_orders_that_followed(self):
         rule = self.make_rule(trigger="anniversary", catch_up_days=100)
         self.run_cron("2026-06-01")
