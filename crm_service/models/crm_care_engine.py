@@ -28,7 +28,7 @@ COMPLAINT_DONE_STATES = ("resolved", "closed", "cancelled")
 
 
 class CrmCareRule(models.Model):
-    _inherit = "crm.care.rule"
+    _inherit = "crm.care.rule"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ cron
 
@@ -36,7 +36,8 @@ class CrmCareRule(models.Model):
     def _cron_care(self, today=None):
         """Daily: the care due today for every active rule, then every action still pending."""
         today = today or fields.Date.context_today(self)
-        rules = self.search([])  # pylint: disable=no-search-all (a few rules, the cron runs as superuser)
+        # every active rule of every company (a few records; the cron runs as superuser)
+        rules = self.search([])  # pylint: disable=no-search-all
         return rules._crm_care_run(today, commit=True)
 
     def _crm_care_run(self, today, commit=False):
@@ -81,7 +82,11 @@ class CrmCareRule(models.Model):
             "res_id": event.partner_id.id,
             "activity_type_id": self.activity_type_id.id or self.env.ref("mail.mail_activity_data_todo").id,
             "summary": (self.summary or self.name)
-            + (f" - {event.contact_id.name}" if event.contact_id and event.contact_id != event.partner_id else ""),
+            + (
+                f" - {event.contact_id.name}"
+                if event.contact_id and event.contact_id != event.partner_id
+                else ""
+            ),
             "note": note,
             "user_id": (event.user_id or self.user_id or self.create_uid).id,
             "date_deadline": event.due_date + datetime.timedelta(days=self.deadline_days),
@@ -208,9 +213,7 @@ class CrmCareRule(models.Model):
         company = self.company_id.id
         since = today - datetime.timedelta(days=self.catch_up_days)
         where = self._crm_care_customers_where()
-        score_join = SQL(
-            "LEFT JOIN crm_value_score s ON s.partner_id = p.id AND s.company_id = %s", company
-        )
+        score_join = SQL("LEFT JOIN crm_value_score s ON s.partner_id = p.id AND s.company_id = %s", company)
         window = SQL("BETWEEN %s AND %s", since, today)
         trigger = self.trigger
         if trigger == "first_deal":
@@ -246,14 +249,19 @@ class CrmCareRule(models.Model):
             return SQL(
                 """SELECT partner_id, contact_id, to_char(due_date, 'YYYY') || key_suffix AS period_key,
                           due_date, NULL::int AS complaint_id
-                     FROM (SELECT p.id AS partner_id, %(contact)s AS contact_id, %(suffix)s AS key_suffix,
-                                  %(origin)s AS origin,
-                                  CASE WHEN (%(origin)s + make_interval(years => %(year)s - extract(year FROM %(origin)s)::int))::date <= %(today)s
-                                       THEN (%(origin)s + make_interval(years => %(year)s - extract(year FROM %(origin)s)::int))::date
-                                       ELSE (%(origin)s + make_interval(years => %(year)s - 1 - extract(year FROM %(origin)s)::int))::date
+                     FROM (SELECT partner_id, contact_id, key_suffix, origin,
+                                  CASE WHEN this_year <= %(today)s THEN this_year
+                                       ELSE (origin + make_interval(years => %(year)s-origin_year-1))::date
                                   END AS due_date
-                             FROM res_partner p %(score)s %(contacts)s
-                            WHERE %(where)s AND %(origin)s IS NOT NULL) anniversary
+                             FROM (SELECT p.id AS partner_id, %(contact)s AS contact_id,
+                                          %(suffix)s AS key_suffix, %(origin)s AS origin,
+                                          extract(year FROM %(origin)s)::int AS origin_year,
+                                          (%(origin)s + make_interval(
+                                              years => %(year)s - extract(year FROM %(origin)s)::int
+                                          ))::date AS this_year
+                                     FROM res_partner p %(score)s %(contacts)s
+                                    WHERE %(where)s AND %(origin)s IS NOT NULL) dated
+                          ) anniversary
                     WHERE due_date > origin AND due_date %(window)s""",
                 contact=contact,
                 suffix=key_suffix,
@@ -273,8 +281,11 @@ class CrmCareRule(models.Model):
                           to_char(due_date, 'YYYY-MM-DD') || '/' || %(days)s AS period_key,
                           due_date, NULL::int AS complaint_id
                      FROM (SELECT p.id AS partner_id,
-                                  %(today)s::date - mod(mod((%(today)s::date - DATE '2000-01-01') - mod(p.id, %(days)s),
-                                                            %(days)s) + %(days)s, %(days)s) AS due_date
+                                  %(today)s::date - mod(
+                                      mod(%(today)s::date - DATE '2000-01-01' - mod(p.id, %(days)s), %(days)s)
+                                      + %(days)s,
+                                      %(days)s
+                                  ) AS due_date
                              FROM res_partner p %(score)s
                             WHERE %(where)s) cycle
                     WHERE due_date %(window)s""",
@@ -290,7 +301,8 @@ class CrmCareRule(models.Model):
             if trigger == "at_risk" and self.churn_rule_prefix:
                 prefix = SQL(
                     "COALESCE(s.inputs -> 'churn' ->> 'rule', '') LIKE %s",
-                    self.churn_rule_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+                    self.churn_rule_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                    + "%",
                 )
             return SQL(
                 """SELECT p.id AS partner_id, NULL::int AS contact_id,
@@ -324,7 +336,7 @@ class CrmCareRule(models.Model):
 
 
 class CrmCareEvent(models.Model):
-    _inherit = "crm.care.event"
+    _inherit = "crm.care.event"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ pending actions
 
@@ -345,7 +357,8 @@ class CrmCareEvent(models.Model):
     def _crm_care_pending_count(self, rules):
         self.env.cr.execute(
             SQL(
-                "SELECT count(*) FROM crm_care_event WHERE NOT action_applied AND state = 'due' AND rule_id IN %s",
+                """SELECT count(*) FROM crm_care_event
+                    WHERE NOT action_applied AND state = 'due' AND rule_id IN %s""",
                 tuple(rules.ids) or (0,),
             )
         )
@@ -439,4 +452,3 @@ class CrmCareEvent(models.Model):
             )
         )
         self.invalidate_recordset(["action_applied", "activity_id", "state", "done_date", "write_date"])
-

@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-
 CARE_EVENT_STATES = [
     ("due", "Due"),
     ("done", "Done"),
@@ -57,7 +56,7 @@ class CrmCareEvent(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade", readonly=True
     )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact", ondelete="set null", readonly=True, help="Birthday: whose it is."
+        "res.partner", ondelete="set null", readonly=True, help="Birthday: whose it is."
     )
     period_key = fields.Char(
         required=True,
@@ -67,13 +66,15 @@ class CrmCareEvent(models.Model):
     due_date = fields.Date(required=True, index=True, readonly=True)
     done_date = fields.Date(readonly=True)
     done_uid = fields.Many2one("res.users", string="Done By", readonly=True)
-    state = fields.Selection(CARE_EVENT_STATES, required=True, default="due", index=True, readonly=True, tracking=True)
+    state = fields.Selection(
+        CARE_EVENT_STATES, required=True, default="due", index=True, readonly=True, tracking=True
+    )
     user_id = fields.Many2one(
         "res.users", string="Responsible", index=True, tracking=True, domain="[('share', '=', False)]"
     )
     outcome = fields.Selection(CARE_OUTCOMES, readonly=True, tracking=True)
-    complaint_id = fields.Many2one("crm.complaint", string="Complaint", index="btree_not_null", readonly=True)
-    activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null", readonly=True)
+    complaint_id = fields.Many2one("crm.complaint", index="btree_not_null", readonly=True)
+    activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
     note = fields.Html()
     action_applied = fields.Boolean(
         readonly=True, default=False, help="The rule's action (activity, e-mail, plan) was applied."
@@ -81,7 +82,8 @@ class CrmCareEvent(models.Model):
     followed_order_count = fields.Integer(
         string="Orders That Followed",
         compute="_compute_followed_orders",
-        help=f"Confirmed sale orders of the customer within {FOLLOWED_ORDER_DAYS} days after the care was done.",
+        help=f"Confirmed sale orders of the customer within {FOLLOWED_ORDER_DAYS} days after the care "
+        "was done.",
     )
     followed_amount = fields.Monetary(
         string="Amount That Followed", compute="_compute_followed_orders", currency_field="currency_id"
@@ -124,10 +126,13 @@ class CrmCareEvent(models.Model):
         done = self.filtered(lambda event: event.state == "done" and event.done_date and event.id)
         figures = {}
         if done:
-            self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id", "amount_untaxed"])
+            self.env["sale.order"].flush_model(
+                ["partner_id", "state", "date_order", "company_id", "amount_untaxed"]
+            )
             self.env.cr.execute(
                 SQL(
-                    """SELECT e.id, count(so.id), COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)), 0)
+                    """SELECT e.id, count(so.id),
+                              COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)), 0)
                          FROM crm_care_event e
                          JOIN res_partner buyer ON buyer.commercial_partner_id = e.partner_id
                          JOIN sale_order so ON so.partner_id = buyer.id AND so.company_id = e.company_id
@@ -150,7 +155,9 @@ class CrmCareEvent(models.Model):
     def create(self, vals_list):
         # events are the cron's records; a manager may record one by hand (e.g. an imported history)
         if not self.env.su and not self.env.user.has_group("crm_service.group_crm_service_manager"):
-            raise AccessError(self.env._("Care events are recorded by the care rules; they cannot be created by hand."))
+            raise AccessError(
+                self.env._("Care events are recorded by the care rules; they cannot be created by hand.")
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -160,7 +167,9 @@ class CrmCareEvent(models.Model):
                 self.env._(
                     "%(fields)s of a care event are kept by the care cron and its buttons (Done, Cancel); "
                     "they cannot be written by hand.",
-                    fields=", ".join(self._fields[name]._description_string(self.env) for name in sorted(written)),
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env) for name in sorted(written)
+                    ),
                 )
             )
         return super().write(vals)

@@ -43,7 +43,9 @@ class CrmCareRule(models.Model):
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10, help="Rules run in this order; with a quiet period, the first wins.")
+    sequence = fields.Integer(
+        default=10, help="Rules run in this order; with a quiet period, the first wins."
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -63,7 +65,6 @@ class CrmCareRule(models.Model):
     )
     lifecycle_stage_id = fields.Many2one(
         "crm.lifecycle.stage",
-        string="Lifecycle Stage",
         help="Only customers in this stage. Empty: every stage (customers outside the CRM flow never).",
     )
     # --- when
@@ -118,7 +119,9 @@ class CrmCareRule(models.Model):
         help="What to say: the script's text goes into the activity.",
     )
     note = fields.Html(translate=True, help="Added to the activity after the script.")
-    deadline_days = fields.Integer(string="Due After (Days)", default=3, help="Activity deadline after the event.")
+    deadline_days = fields.Integer(
+        string="Due After (Days)", default=3, help="Activity deadline after the event."
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
@@ -127,7 +130,6 @@ class CrmCareRule(models.Model):
     )
     activity_plan_id = fields.Many2one(
         "mail.activity.plan",
-        string="Activity Plan",
         domain="[('res_model', '=', 'res.partner')]",
         check_company=True,
         help="Launched on the customer; its steps' deadlines count from the event's date.",
@@ -141,7 +143,11 @@ class CrmCareRule(models.Model):
     )
 
     _sql_constraints = [
-        ("days_positive", "CHECK(days >= 0 AND catch_up_days >= 0 AND quiet_days >= 0)", "Days are 0 or more."),
+        (
+            "days_positive",
+            "CHECK(days >= 0 AND catch_up_days >= 0 AND quiet_days >= 0)",
+            "Days are 0 or more.",
+        ),
     ]
 
     @api.constrains("trigger", "days", "action", "mail_template_id", "activity_plan_id", "partner_domain")
@@ -149,7 +155,9 @@ class CrmCareRule(models.Model):
         for rule in self:
             if rule.trigger == "periodic" and rule.days < 1:
                 raise ValidationError(
-                    self.env._("Care rule %(rule)s: a periodic rule needs a period of 1 day or more.", rule=rule.name)
+                    self.env._(
+                        "Care rule %(rule)s: a periodic rule needs a period of 1 day or more.", rule=rule.name
+                    )
                 )
             if rule.action == "mail_template" and not rule.mail_template_id:
                 raise ValidationError(
@@ -173,7 +181,9 @@ class CrmCareRule(models.Model):
                 ) from error
 
     def _compute_event_count(self):
-        counts = dict(self.env["crm.care.event"]._read_group([("rule_id", "in", self.ids)], ["rule_id"], ["__count"]))
+        counts = dict(
+            self.env["crm.care.event"]._read_group([("rule_id", "in", self.ids)], ["rule_id"], ["__count"])
+        )
         for rule in self:
             rule.event_count = counts.get(rule, 0)
 

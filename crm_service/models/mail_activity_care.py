@@ -9,9 +9,7 @@ class MailActivity(models.Model):
         """An activity of a care event marked done from the chatter or the activity view: the care
         is done too (without an outcome: the event's Done button records one)."""
         events = (
-            self.env["crm.care.event"]
-            .sudo()
-            .search([("activity_id", "in", self.ids), ("state", "=", "due")])
+            self.env["crm.care.event"].sudo().search([("activity_id", "in", self.ids), ("state", "=", "due")])
         )
         if events:
             # the bookkeeping of the events of activities the user may mark done (Odoo checked it)

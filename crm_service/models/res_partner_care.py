@@ -3,9 +3,11 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
-    crm_birthday = fields.Date(string="Birthday", help="Care rules on birthdays greet the contact on this day.")
+    crm_birthday = fields.Date(
+        string="Birthday", help="Care rules on birthdays greet the contact on this day."
+    )
     crm_care_event_count = fields.Integer(string="Care", compute="_compute_crm_care_event_count")
 
     def _compute_crm_care_event_count(self):

@@ -64,7 +64,8 @@ class CrmCareReport(models.Model):
                       JOIN crm_care_rule rule ON rule.id = e.rule_id
                  LEFT JOIN LATERAL (
                            SELECT count(so.id) AS order_count,
-                                  SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS order_amount
+                                  SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                                      AS order_amount
                              FROM res_partner buyer
                              JOIN sale_order so ON so.partner_id = buyer.id
                             WHERE e.state = 'done'

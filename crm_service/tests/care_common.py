@@ -6,7 +6,6 @@ from odoo import Command
 
 from .common import ServiceCase
 
-
 CARE_TEST_DOMAIN = "[('ref', '=', 'care-test')]"
 
 

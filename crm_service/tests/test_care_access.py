@@ -25,7 +25,9 @@ class TestCareAccess(CareCase):
         cls.beta_event = cls.Event.search([("rule_id", "=", cls.rule.id), ("partner_id", "=", cls.beta.id)])
 
     def test_events_of_the_rule(self):
-        self.assertEqual((self.alpha_event.user_id, self.beta_event.user_id), (self.rep, self.other_salesperson))
+        self.assertEqual(
+            (self.alpha_event.user_id, self.beta_event.user_id), (self.rep, self.other_salesperson)
+        )
 
     def test_agent_does_own_work_only(self):
         self.alpha_event.with_user(self.rep).action_done("reached")

@@ -13,7 +13,10 @@ class TestCareActions(CareCase):
             {"name": "Anniversary script", "body": "<p>Thank them for the year together.</p>"}
         )
         rule = self.make_rule(
-            trigger="anniversary", script_id=script.id, note="<p>Offer the new catalogue.</p>", deadline_days=3
+            trigger="anniversary",
+            script_id=script.id,
+            note="<p>Offer the new catalogue.</p>",
+            deadline_days=3,
         )
         self.run_cron("2026-06-01")
         event = self.events(rule)
@@ -53,7 +56,9 @@ class TestCareActions(CareCase):
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.state, "outgoing")  # in the mail queue, sent by its cron
         self.assertEqual(mail.recipient_ids, self.alpha_contact)
-        self.assertEqual((event.state, event.done_date, event.action_applied), ("done", self.date("2026-06-01"), True))
+        self.assertEqual(
+            (event.state, event.done_date, event.action_applied), ("done", self.date("2026-06-01"), True)
+        )
 
     def test_activity_plan_applied(self):
         plan = self.plan()
@@ -80,7 +85,9 @@ class TestCareActions(CareCase):
         self.assertTrue(activity)
         with freeze_time("2026-06-02"):
             action = event.with_user(self.salesperson).action_open_done_wizard()
-            wizard = Form(self.env["crm.care.event.done"].with_user(self.salesperson).with_context(action["context"]))
+            wizard = Form(
+                self.env["crm.care.event.done"].with_user(self.salesperson).with_context(**action["context"])
+            )
             wizard.outcome = "upsell"
             wizard.save().action_confirm()
         self.assertEqual(

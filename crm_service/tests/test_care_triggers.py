@@ -79,7 +79,11 @@ class TestCareTriggers(CareCase):
         self.assertEqual(len(self.events(dormant)), 1)
         # a reason that is not a service signal is not this rule's
         self.alpha_score.sudo().write(
-            {"churn_state": "at_risk", "last_purchase_date": "2026-02-15", "inputs": {"churn": {"rule": "ratio"}}}
+            {
+                "churn_state": "at_risk",
+                "last_purchase_date": "2026-02-15",
+                "inputs": {"churn": {"rule": "ratio"}},
+            }
         )
         self.run_cron("2026-03-02")
         self.assertEqual(len(self.events(at_risk)), 1)
@@ -91,7 +95,10 @@ class TestCareTriggers(CareCase):
         self.assertFalse(self.events(rule))
         self.run_cron("2026-05-11")
         event = self.events(rule)
-        self.assertEqual((event.partner_id, event.complaint_id, event.period_key), (self.alpha, case, f"complaint/{case.id}"))
+        self.assertEqual(
+            (event.partner_id, event.complaint_id, event.period_key),
+            (self.alpha, case, f"complaint/{case.id}"),
+        )
         self.assertEqual(event.user_id, self.rep)
 
     def test_birthday_of_a_contact(self):
@@ -117,7 +124,9 @@ class TestCareTriggers(CareCase):
         self.beta.service_model = "dedicated"
         self.run_cron("2026-06-01")
         self.assertEqual({event.partner_id for event in self.events(by_model)}, {self.beta})
-        by_stage = self.make_rule(trigger="anniversary", lifecycle_stage_id=self.env.ref("crm_lifecycle.stage_pool").id)
+        by_stage = self.make_rule(
+            trigger="anniversary", lifecycle_stage_id=self.env.ref("crm_lifecycle.stage_pool").id
+        )
         self.run_cron("2026-06-01")
         self.assertFalse(self.events(by_stage))
 
@@ -150,7 +159,9 @@ class TestCareTriggers(CareCase):
         self.assertEqual(self.keys(anniversary), {(self.alpha, "2026")})
 
     def test_idempotent_cron_twice(self):
-        rules = self.make_rule(trigger="anniversary") | self.make_rule(trigger="periodic", days=5, catch_up_days=4)
+        rules = self.make_rule(trigger="anniversary") | self.make_rule(
+            trigger="periodic", days=5, catch_up_days=4
+        )
         self.run_cron("2026-06-01")
         before = [(e.rule_id, e.partner_id, e.period_key, e.activity_id) for e in self.events(rules)]
         self.assertTrue(before)
