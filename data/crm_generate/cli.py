@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import time
 
+from .care import generate_birthdays
 from .database import (
     GENERATED_MARKER,
     THROWAWAY_PREFIXES,
@@ -145,6 +146,14 @@ def parse_args(argv=None):
         help=f"share of the invoices followed by a credit note (default {CREDIT_NOTE_SHARE})",
     )
     parser.add_argument(
+        "--birthdays",
+        type=share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of the generated partners given a birthday (crm_service's crm_birthday, read by "
+        "its birthday care rules); partners that have one keep it (default 0: none)",
+    )
+    parser.add_argument(
         "--import-file",
         metavar="PATH",
         default=None,
@@ -218,6 +227,8 @@ def main(argv=None):
         if args.history:
             generate_history(db, args, now, pool)
             analyzed += ANALYZED_HISTORY_TABLES
+        if args.birthdays:
+            generate_birthdays(db, args)
         if analyzed:
             db.commit()
             db.connection.autocommit = True
