@@ -15,3 +15,4 @@ from . import test_demo
 from . import test_care_triggers
 from . import test_care_actions
 from . import test_care_access
+from . import test_care_tour
