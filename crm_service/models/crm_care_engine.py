@@ -417,13 +417,15 @@ class CrmCareEvent(models.Model):
                         first = False
             elif rule.action == "mail_template":
                 recipients = [(event.contact_id or event.partner_id).id for event in events]
-                rule.mail_template_id.send_mail_batch(recipients)
+                rule.mail_template_id.with_company(rule.company_id).send_mail_batch(recipients)
                 mailed |= events
         activities = self.env["mail.activity"]
         if activity_vals:
-            activities = (
-                self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
-            )
+            Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+            # the activities' stored record name: the customers' names read for the batch at once
+            # (each activity would read its own record otherwise)
+            self.partner_id.with_env(Activity.env).mapped("display_name")
+            activities = Activity.create(activity_vals)
         links = [
             (event_id, activity.id)
             for event_id, activity in zip(activity_events, activities, strict=True)
