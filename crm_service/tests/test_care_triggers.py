@@ -1,6 +1,7 @@
 import datetime
 
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
 
 from .care_common import CareCase
 
@@ -193,3 +194,22 @@ class TestCareTriggers(CareCase):
         self.assertEqual(len(self.events(rule)), 2)
         rule.invalidate_recordset(["preview_count"])
         self.assertEqual(rule.with_user(self.service_manager).preview_count, 0)
+
+    def test_bad_rule_refused_with_its_name(self):
+        with self.assertRaisesText(ValidationError, "Broken filter.*not valid"):
+            self.make_rule(name="Broken filter", partner_domain="[('no_such_field', '=', 1)]")
+        with self.assertRaisesText(ValidationError, "Mail without template.*template"):
+            self.make_rule(name="Mail without template", action="mail_template")
+        with self.assertRaisesText(ValidationError, "Every zero days.*1 day"):
+            self.make_rule(name="Every zero days", trigger="periodic", days=0)
+
+    def test_rule_form_of_a_manager(self):
+        with Form(self.Rule.with_user(self.service_manager)) as form:
+            form.name = "Call class A customers monthly"
+            form.trigger = "periodic"
+            form.days = 30
+            form.abc_class = "A"
+        rule = form.record
+        self.assertEqual(
+            (rule.company_id, rule.action, rule.responsible), (self.company, "activity", "owner")
+        )
