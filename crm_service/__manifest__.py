@@ -46,6 +46,12 @@
         "views/crm_equipment_inherit_views.xml",
         "views/crm_equipment_portal_templates.xml",
         "views/crm_equipment_menus.xml",
+        # care plans
+        "security/crm_care_security.xml",
+        "data/crm_care_cron.xml",
+        "views/crm_care_views.xml",
+        "views/res_partner_care_views.xml",
+        "views/crm_care_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -56,6 +62,7 @@
         "demo/crm_service_demo.xml",
         "demo/crm_suggestion_demo.xml",
         "demo/crm_equipment_demo.xml",
+        "demo/crm_care_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

@@ -17,6 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "data"))  # as data/generate.py does
 
 from crm_generate import (  # noqa: E402 (needs data/ on the import path first)
+    care,
     cli,
     database,
     history,
@@ -1323,3 +1324,32 @@ def test_cases_in_the_database(odoo_db):
     # a team that is not there is named in the message
     with pytest.raises(SystemExit, match="no active service team is named 'Nobody'"):
         service.generate_cases(db, cli.parse_args([*argv[:-6], "--cases", "1", "--case-team", "Nobody"]), now)
+def test_birthdays_of_generated_partners(test_database):
+    """--birthdays: a share of the generated partners get a birthday in 1950-2004, the same for
+    the same seed; a second run keeps them; partners of other prefixes are not touched."""
+    import argparse
+
+    db, _config, _dbname = test_database
+    if "crm_birthday" not in db.columns("res_partner"):
+        pytest.skip("crm_service (crm_birthday) is not installed")
+    # partners of the database made generated ones of the prefix PYBDAY (rolled back)
+    db.cr.execute(
+        """UPDATE res_partner SET ref = 'PYBDAY-' || id, crm_birthday = NULL
+            WHERE id IN (SELECT id FROM res_partner WHERE id < (SELECT max(id) FROM res_partner)
+                          ORDER BY id LIMIT 400)"""
+    )
+    generated = db.cr.rowcount
+    assert generated >= 40
+    db.cr.execute(
+        """UPDATE res_partner SET ref = 'OTHER-1', crm_birthday = NULL
+            WHERE id = (SELECT max(id) FROM res_partner)"""
+    )
+    args = argparse.Namespace(prefix="PYBDAY", seed=7, birthdays=0.5)
+    written = care.generate_birthdays(db, args)
+    assert 0.25 * generated < written < 0.75 * generated  # about half
+    days = dict(db.fetchall("SELECT ref, crm_birthday FROM res_partner WHERE ref LIKE 'PYBDAY-%'"))
+    born = [day for day in days.values() if day]
+    assert len(born) == written
+    assert min(born) >= datetime.date(1950, 1, 1) and max(born) <= datetime.date(2004, 12, 31)
+    assert care.generate_birthdays(db, args) == 0  # the same seed: the same partners, kept
+    assert db.fetchall("SELECT crm_birthday FROM res_partner WHERE ref = 'OTHER-1'") == [(None,)]

@@ -87,6 +87,11 @@ MODEL_ACCESS = {
     # reports of the service managers (sales managers are service managers)
     "crm.service.sla.report":              ("----", "----", "r---", "----", "----", "----", "r---"),
     "crm.complaint.report":                ("----", "----", "r---", "----", "----", "----", "r---"),
+    # care plans: rules set by service managers; events done by their agent or the customer's
+    # salesperson (record rules), created by the care cron only
+    "crm.care.rule":                       ("r---", "r---", "rwcu", "----", "r---", "r---", "rwcu"),
+    "crm.care.event":                      ("rw--", "rw--", "rwcu", "----", "rw--", "rw--", "rwcu"),
+    "crm.care.report":                     ("----", "----", "r---", "----", "----", "r---", "r---"),
     # wizards
     "crm.lifecycle.stage.change":          ("----", "----", "rwc-", "----", "----", "----", "----"),
     "crm.customer.check":                  ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
@@ -96,6 +101,7 @@ MODEL_ACCESS = {
     "crm.value.snapshot.backfill":         ("----", "----", "rwcu", "----", "----", "----", "----"),
     "crm.contact.log":                     ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
     "crm.complaint.ask.expert":            ("----", "----", "rwcu", "----", "----", "rwcu", "rwcu"),
+    "crm.care.event.done":                 ("rwcu", "rwcu", "rwcu", "----", "rwcu", "rwcu", "rwcu"),
 }
 
 RECORD_ACCESS = {

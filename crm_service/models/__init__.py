@@ -43,3 +43,8 @@ from . import res_partner_equipment
 from . import res_company_equipment
 from . import res_config_settings_equipment
 from . import crm_value_score_equipment
+from . import crm_care_rule
+from . import crm_care_event
+from . import crm_care_engine
+from . import res_partner_care
+from . import mail_activity_care

@@ -19,3 +19,7 @@ from . import test_equipment_wear
 from . import test_equipment_flow
 from . import test_equipment_portal
 from . import test_equipment_tour
+from . import test_care_triggers
+from . import test_care_actions
+from . import test_care_access
+from . import test_care_tour

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import time
 
+from .care import generate_birthdays
 from .database import (
     GENERATED_MARKER,
     THROWAWAY_PREFIXES,
@@ -147,6 +148,14 @@ def parse_args(argv=None):
         help=f"share of the invoices followed by a credit note (default {CREDIT_NOTE_SHARE})",
     )
     parser.add_argument(
+        "--birthdays",
+        type=share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of the generated partners given a birthday (crm_service's crm_birthday, read by "
+        "its birthday care rules); partners that have one keep it (default 0: none)",
+    )
+    parser.add_argument(
         "--import-file",
         metavar="PATH",
         default=None,
@@ -260,6 +269,8 @@ def main(argv=None):
             generate_equipment(db, args.equipment, today, seed=args.seed)
             db.commit()
             analyzed += ["crm_equipment", "crm_service_visit"]
+        if args.birthdays:
+            generate_birthdays(db, args)
         if analyzed:
             db.commit()
             db.connection.autocommit = True
