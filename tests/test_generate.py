@@ -1324,6 +1324,8 @@ def test_cases_in_the_database(odoo_db):
     # a team that is not there is named in the message
     with pytest.raises(SystemExit, match="no active service team is named 'Nobody'"):
         service.generate_cases(db, cli.parse_args([*argv[:-6], "--cases", "1", "--case-team", "Nobody"]), now)
+
+
 def test_birthdays_of_generated_partners(test_database):
     """--birthdays: a share of the generated partners get a birthday in 1950-2004, the same for
     the same seed; a second run keeps them; partners of other prefixes are not touched."""
