@@ -92,6 +92,19 @@ MODEL_ACCESS = {
     "crm.care.rule":                       ("r---", "r---", "rwcu", "----", "r---", "r---", "rwcu"),
     "crm.care.event":                      ("rw--", "rw--", "rwcu", "----", "rw--", "rw--", "rwcu"),
     "crm.care.report":                     ("----", "----", "r---", "----", "----", "r---", "r---"),
+    # suggestions: handled by the service users; salespeople read them (the requesters of the
+    # customers they may see) and log them through the wizard; portal users through /my only
+    "crm.suggestion":                      ("r---", "r---", "rwcu", "----", "r---", "rwc-", "rwcu"),
+    "crm.suggestion.vote":                 ("r---", "r---", "rwcu", "----", "r---", "rwc-", "rwcu"),
+    # installed base: equipment, readings and visits kept by the service users, plans set by
+    # the service managers; salespeople read those of the customers they may see
+    "crm.equipment":                       ("r---", "r---", "rwcu", "----", "r---", "rwc-", "rwcu"),
+    "crm.equipment.reading":               ("r---", "r---", "rwcu", "----", "r---", "rwc-", "rwcu"),
+    "crm.equipment.plan":                  ("r---", "r---", "rwcu", "----", "r---", "r---", "rwcu"),
+    "crm.service.visit":                   ("r---", "r---", "rwcu", "----", "r---", "rwc-", "rwcu"),
+    "crm.service.visit.part":              ("r---", "r---", "rwcu", "----", "r---", "rwcu", "rwcu"),
+    "crm.equipment.fault":                 ("----", "----", "r---", "----", "----", "r---", "r---"),
+    "crm.equipment.mtbf.report":           ("----", "----", "r---", "----", "----", "r---", "r---"),
     # wizards
     "crm.lifecycle.stage.change":          ("----", "----", "rwc-", "----", "----", "----", "----"),
     "crm.customer.check":                  ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
@@ -102,6 +115,8 @@ MODEL_ACCESS = {
     "crm.contact.log":                     ("rwc-", "rwc-", "rwc-", "----", "rwc-", "----", "----"),
     "crm.complaint.ask.expert":            ("----", "----", "rwcu", "----", "----", "rwcu", "rwcu"),
     "crm.care.event.done":                 ("rwcu", "rwcu", "rwcu", "----", "rwcu", "rwcu", "rwcu"),
+    "crm.suggestion.log":                  ("rwcu", "rwcu", "rwcu", "----", "rwcu", "rwcu", "rwcu"),
+    "crm.suggestion.merge":                ("----", "----", "rwcu", "----", "----", "----", "rwcu"),
 }
 
 RECORD_ACCESS = {
