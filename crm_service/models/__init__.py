@@ -21,7 +21,6 @@ from . import res_company_suggestion
 from . import res_config_settings_suggestion
 from . import res_partner_suggestion
 from . import crm_complaint_suggestion
-from . import crm_lead_suggestion
 from . import res_company_value
 from . import res_config_settings_value
 from . import crm_value_score_service
@@ -33,12 +32,12 @@ from . import res_partner_value
 from . import product_equipment
 from . import crm_equipment
 from . import crm_equipment_planning
+from . import crm_lead
 from . import crm_equipment_plan
 from . import crm_equipment_reading
 from . import crm_service_visit
 from . import sale_order_line_equipment
 from . import crm_complaint_with_equipment
-from . import crm_lead_equipment
 from . import res_partner_equipment
 from . import res_company_equipment
 from . import res_config_settings_equipment

@@ -1,9 +1,22 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
+
+from .crm_equipment_planning import REPLACEMENT_REASONS
 
 
 class CrmLead(models.Model):
+    """Leads of crm_service: the suggestion logged from a lead, and the equipment a replacement
+    opportunity is for."""
+
     _inherit = "crm.lead"
+
+    crm_equipment_id = fields.Many2one(
+        "crm.equipment",
+        string="Equipment",
+        index="btree_not_null",
+        help="The customer's equipment this opportunity would replace.",
+    )
+    crm_equipment_reason = fields.Selection(REPLACEMENT_REASONS, string="Replacement Reason")
 
     def action_crm_log_suggestion(self):
         """Log what the prospect or customer asked for, from the lead."""
