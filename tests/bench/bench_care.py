@@ -42,11 +42,11 @@ birthday e-mail (mail template, through the mail queue); a 14-day quiet period a
 import datetime
 import os
 import sys
-import threading
 import time
 
 from benchlib import (
     Server,
+    Step,
     add_count,
     add_template_options,
     env_int,
@@ -71,27 +71,6 @@ SEED = 42
 # ---------------------------------------------------------------------------
 # Measures
 # ---------------------------------------------------------------------------
-
-
-class Step:
-    """Wall time and SQL queries of this thread (Odoo counts them on the thread) in a block;
-    steps may nest (a chunk inside the whole run)."""
-
-    def __enter__(self):
-        thread = threading.current_thread()
-        self.outer = hasattr(thread, "query_count")
-        if not self.outer:
-            thread.query_count, thread.query_time = 0, 0.0
-        self.first_query = thread.query_count
-        self.began = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.began
-        thread = threading.current_thread()
-        self.queries = thread.query_count - self.first_query
-        if not self.outer:
-            del thread.query_count, thread.query_time
 
 
 # ---------------------------------------------------------------------------

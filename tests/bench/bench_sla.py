@@ -48,6 +48,7 @@ import sys
 import time
 
 from benchlib import (
+    CursorStep,
     Server,
     add_count,
     add_template_options,
@@ -72,20 +73,6 @@ PORTAL_RUNS = 10
 PORTAL_PASSWORD = "bench_sla_portal"
 TARGET_PORTAL_SECONDS = 0.3
 SEED = 13
-
-
-class Step:
-    def __init__(self, cr):
-        self.cr = cr
-
-    def __enter__(self):
-        self.queries = self.cr.sql_log_count
-        self.began = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.began
-        self.queries = self.cr.sql_log_count - self.queries
 
 
 def configure(odoo, dbname):
@@ -276,7 +263,7 @@ def run(odoo, dbname, args):
         say("  1. the cron when nothing is due")
         idle = []
         for _run in range(3):
-            with Step(cr) as step:
+            with CursorStep(cr) as step:
                 done = Line._cron_sla_check()
             assert done == 0, done
             idle.append(step)
@@ -297,7 +284,7 @@ def run(odoo, dbname, args):
         )
         env.invalidate_all()
         activities_before = env["mail.activity"].search_count([("res_model", "=", "crm.complaint")])
-        with Step(cr) as step:
+        with CursorStep(cr) as step:
             Line._cron_sla_check()
         out["breach"] = step
         cr.execute("SELECT count(*) FROM crm_complaint_sla_line WHERE state = 'failed'")
@@ -312,7 +299,7 @@ def run(odoo, dbname, args):
             f" plan_hours on {args.sample:,} lines"
         )
         tomorrow = datetime.datetime.now().date() + datetime.timedelta(days=1)
-        with Step(cr) as step:
+        with CursorStep(cr) as step:
             env["resource.calendar.leaves"].create(
                 {
                     "name": "Bench holiday",
@@ -334,7 +321,7 @@ def run(odoo, dbname, args):
             (line.start_date, max(line.target_hours - line.consumed_hours, 0.0), line.deadline)
             for line in sample
         ]
-        with Step(cr) as step:
+        with CursorStep(cr) as step:
             expected = [
                 calendar.plan_hours(hours, start, compute_leaves=True) for start, hours, _deadline in items
             ]

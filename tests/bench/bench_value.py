@@ -45,11 +45,11 @@ import datetime
 import os
 import statistics
 import sys
-import threading
 import time
 
 from benchlib import (
     Server,
+    Step,
     add_count,
     add_template_options,
     install_template,
@@ -99,23 +99,6 @@ def generate(config, dbname, partners, lines):
 # ---------------------------------------------------------------------------
 # Measures
 # ---------------------------------------------------------------------------
-
-
-class Step:
-    """Wall time and SQL queries of this thread (Odoo counts them on the thread) in a block."""
-
-    def __enter__(self):
-        thread = threading.current_thread()
-        thread.query_count, thread.query_time = 0, 0.0
-        self.began = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.began
-        thread = threading.current_thread()
-        self.queries = thread.query_count
-        del thread.query_count, thread.query_time
-        self.peak_mb = peak_mb()
 
 
 def invoice_line_filter(alias_line="aml", alias_move="am"):

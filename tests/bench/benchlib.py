@@ -12,6 +12,8 @@ import os
 import resource
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +31,44 @@ def say(message):
 def peak_mb():
     """Peak resident size of this process, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+class Step:
+    """Wall time, SQL queries of this thread (Odoo counts them on the thread) and peak memory
+    of a block; steps may nest (a chunk inside the whole run)."""
+
+    def __enter__(self):
+        thread = threading.current_thread()
+        self.outer = hasattr(thread, "query_count")
+        if not self.outer:
+            thread.query_count, thread.query_time = 0, 0.0
+        self.first_query = thread.query_count
+        self.began = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.began
+        thread = threading.current_thread()
+        self.queries = thread.query_count - self.first_query
+        if not self.outer:
+            del thread.query_count, thread.query_time
+        self.peak_mb = peak_mb()
+
+
+class CursorStep:
+    """Wall time and SQL queries of one cursor (its ``sql_log_count``) in a block."""
+
+    def __init__(self, cr):
+        self.cr = cr
+
+    def __enter__(self):
+        self.queries = self.cr.sql_log_count
+        self.began = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.began
+        self.queries = self.cr.sql_log_count - self.queries
 
 
 # ---------------------------------------------------------------------------
