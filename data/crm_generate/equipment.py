@@ -1,5 +1,6 @@
 """The installed base of ``--equipment``: equipment at the database's customer companies, with
-the preventive visits they had, for the visit-planning benchmark (tests/bench/bench_visits.py).
+the preventive visits they had, for the visit-planning benchmark (tests/bench/visits_part.py,
+a part of bench_care.py).
 
 Needs crm_service and a product tracked at customers (``crm_tracked_at_customer``) with a
 maintenance plan by months (``crm.equipment.plan``): the first such plan is used. Each

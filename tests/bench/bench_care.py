@@ -9,8 +9,10 @@ Run by ``make bench`` (see README.md, "Benchmarks"), or by hand::
 Not a test: it prints its figures next to a baseline measured in the same run, and whether
 each target is met (exit status 1 when one is missed).
 
-The benchmark is made of named parts (``--parts``, default every part): ``care`` here; other
-parts (the visit planning of the installed base) plug into ``PARTS`` from their own module.
+The benchmark is made of named parts (``--parts``, default every part): ``care`` here, and
+``visits``, the visit-planning cron of the installed base over ``--equipment`` pieces of
+equipment (``BENCH_VISITS_EQUIPMENT``, default 200,000) in the same database, whose data,
+baseline and target ``visits_part.py`` describes.
 
 The care cron commits, so it runs in a database of its own: a template with the addons
 installed without demo data (``<database>_care_tpl``, installed once), copied and filled by
@@ -44,6 +46,7 @@ import os
 import sys
 import time
 
+import visits_part
 from benchlib import (
     Server,
     Step,
@@ -400,7 +403,7 @@ def report_care(args, out):
 
 
 #: the parts of the benchmark: name -> (run(odoo, dbname, args) -> out, report(args, out) -> missed)
-PARTS = {"care": (run_care, report_care)}
+PARTS = {"care": (run_care, report_care), "visits": (visits_part.run, visits_part.report_part)}
 
 
 # ---------------------------------------------------------------------------
@@ -412,6 +415,7 @@ def parse_args(argv=None):
     parser = make_parser(__doc__, "database of make bench: its addons and its name make the benchmark's own")
     add_count(parser, "--partners", "BENCH_CARE_PARTNERS", DEFAULT_PARTNERS, "generated partners")
     add_count(parser, "--lines", "BENCH_CARE_LINES", 0, "invoice lines of their history (0: one per partner)")
+    visits_part.add_options(parser)
     parser.add_argument(
         "--parts", default=",".join(PARTS), help=f"parts to run, comma-separated (default {','.join(PARTS)})"
     )
@@ -424,8 +428,8 @@ def parse_args(argv=None):
     unknown = [part for part in args.parts if part not in PARTS]
     if unknown or not args.parts:
         parser.error(f"--parts: unknown {', '.join(unknown) or 'none given'}; known: {', '.join(PARTS)}")
-    if args.partners < 1 or args.lines < 0:
-        parser.error("--partners is a positive count, --lines a count")
+    if args.partners < 1 or args.lines < 0 or args.equipment < 1:
+        parser.error("--partners and --equipment are positive counts, --lines a count")
     return args
 
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmark of crm_service's visit planning: the daily cron over the installed base.
+"""The ``visits`` part of bench_care.py: crm_service's visit planning, the daily cron over the
+installed base.
 
-Run by ``make bench`` (see README.md, "Benchmarks"), or by hand::
+``make bench`` runs it within ``tests/bench/bench_care.py`` (see README.md, "Benchmarks"), on
+the database that benchmark filled; by hand, alone, on any database with crm_service::
 
-    python tests/bench/bench_visits.py --config .devenv/odoo-bench.conf --database crm_bench_x
+    python tests/bench/visits_part.py --config .devenv/odoo-bench.conf --database crm_bench_x
 
 Not a test: it prints its figures next to a baseline measured in the same run, and whether
 the target is met (exit status 1 when it is missed).
@@ -206,9 +208,18 @@ def report(args, out):
     return 0 if met else 1
 
 
+def add_options(parser):
+    add_count(parser, "--equipment", "BENCH_VISITS_EQUIPMENT", DEFAULT_EQUIPMENT, "equipment generated")
+
+
+def report_part(args, out):
+    """The part's report for bench_care.py: the names of the targets missed."""
+    return ["visit planning"] if report(args, out) else []
+
+
 def parse_args(argv):
     parser = make_parser(__doc__, "a database with crm_service installed")
-    add_count(parser, "--equipment", "BENCH_VISITS_EQUIPMENT", DEFAULT_EQUIPMENT, "equipment generated")
+    add_options(parser)
     args = parser.parse_args(argv)
     if args.equipment < 1:
         parser.error("--equipment is at least 1")
