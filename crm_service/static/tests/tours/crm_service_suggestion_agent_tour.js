@@ -68,8 +68,13 @@ registry.category("web_tour.tours").add("crm_service_suggestion_agent_tour", {
 registry.category("web_tour.tours").add("crm_service_suggestion_log_tour", {
     steps: () => [
         {
+            content: "Open the customer's Action menu",
+            trigger: ".o_form_view .o_cp_action_menus i.fa-cog",
+            run: "click",
+        },
+        {
             content: "Log a suggestion from the customer",
-            trigger: ".o_form_view button[name=action_crm_log_suggestion]",
+            trigger: ".dropdown-menu .o-dropdown-item:contains(Log a Suggestion)",
             run: "click",
         },
         {
