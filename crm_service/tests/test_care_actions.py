@@ -107,6 +107,43 @@ class TestCareActions(CareCase):
             ("done", self.date("2026-06-03"), self.other_salesperson, False),
         )
 
+    def test_followed_amount_in_company_currency(self):
+        rule = self.make_rule(trigger="anniversary", catch_up_days=100)
+        self.run_cron("2026-06-01")
+        event = self.events(rule, self.alpha)
+        with freeze_time("2026-06-02"):
+            event.with_user(self.salesperson).action_done("upsell")
+        company_currency = self.env.company.currency_id
+        foreign = (
+            self.env.ref("base.EUR")
+            if company_currency != self.env.ref("base.EUR")
+            else self.env.ref("base.USD")
+        )
+        foreign.active = True
+        # 1 unit of the company's currency is worth 2 of the foreign one on the order's day
+        self.env["res.currency.rate"].create(
+            [
+                {"currency_id": company_currency.id, "name": "2026-06-01", "rate": 1.0},
+                {"currency_id": foreign.id, "name": "2026-06-01", "rate": 2.0},
+            ]
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "Care foreign", "currency_id": foreign.id})
+        product = self.env["product.product"].create({"name": "Care Gadget", "list_price": 10.0})
+        with freeze_time("2026-06-20 10:00:00"):
+            sale = self.env["sale.order"].create(
+                {
+                    "partner_id": self.alpha.id,
+                    "pricelist_id": pricelist.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": 300.0, "tax_id": False})
+                    ],
+                }
+            )
+            sale.action_confirm()
+        self.assertEqual((sale.currency_id, sale.amount_untaxed), (foreign, 300.0))
+        self.env.invalidate_all()
+        self.assertEqual((event.followed_order_count, event.followed_amount), (1, 150.0))
+
     def test_orders_that_followed(self):
         rule = self.make_rule(trigger="anniversary", catch_up_days=100)
         self.run_cron("2026-06-01")
@@ -114,12 +151,18 @@ class TestCareActions(CareCase):
         with freeze_time("2026-06-02"):
             event.with_user(self.salesperson).action_done("new_need")
         product = self.env["product.product"].create({"name": "Care Widget", "list_price": 100.0})
+        # orders in the company's currency (a company's database may price in another one: the
+        # amounts are converted to the company's currency, see test_followed_amount_in_company_currency)
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Care company currency", "currency_id": self.env.company.currency_id.id}
+        )
 
         def order(partner, day, price):
             with freeze_time(day):
                 sale = self.env["sale.order"].create(
                     {
                         "partner_id": partner.id,
+                        "pricelist_id": pricelist.id,
                         "order_line": [Command.create({"product_id": product.id, "price_unit": price})],
                     }
                 )

@@ -48,12 +48,11 @@ import time
 
 import visits_part
 from benchlib import (
-    Server,
     Step,
     add_count,
     add_template_options,
     env_int,
-    install_template,
+    filled_database,
     make_parser,
     peak_mb,
     run_generator,
@@ -438,35 +437,17 @@ def main(argv=None):
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(args.config), "--log-level=warn"])
-    server = Server(args.config)
-    template = f"{args.database}_care_tpl"
-    dbname = f"{args.database}_care"
     lines = args.lines or args.partners
     say(
         f"Care benchmark ({', '.join(args.parts)}): {args.partners:,} generated partners,"
         f" {lines:,} invoice lines of history"
     )
-    if args.fresh or not args.keep or not server.exists(template):
-        install_template(server, args.config, args.database, template, required="crm_service")
-    began = time.perf_counter()
     outs = {}
-    try:
-        if not (args.reuse and args.keep and server.exists(dbname)):
-            server.copy(template, dbname)
-            generate(args.config, dbname, args.partners, lines)
-            say(f"  (database ready in {time.perf_counter() - began:.0f} s)")
-        else:
-            say(f"  (reusing {dbname})")
+    with filled_database(
+        odoo, args, "care", "crm_service", lambda name: generate(args.config, name, args.partners, lines)
+    ) as dbname:
         for part in args.parts:
             outs[part] = PARTS[part][0](odoo, dbname, args)
-    finally:
-        from odoo.modules.registry import Registry
-
-        Registry.delete(dbname)
-        odoo.sql_db.close_all()
-        if not args.keep:
-            for name in (dbname, template):
-                server.drop(name)
     missed = []
     for part in args.parts:
         missed += PARTS[part][1](args, outs[part])
@@ -476,7 +457,7 @@ def main(argv=None):
         f" {datetime.date.today().isoformat()}; peak resident memory of this process: {peak_mb():.0f} MB"
     )
     if args.keep:
-        print(f"(database kept: {dbname}, template {template})")
+        print(f"(database kept: {dbname}, template {dbname}_tpl)")
     print(f"\n{'Every target met.' if not missed else 'Missed: ' + ', '.join(missed)}", flush=True)
     return 1 if missed else 0
 

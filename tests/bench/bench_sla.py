@@ -49,10 +49,9 @@ import time
 
 from benchlib import (
     CursorStep,
-    Server,
     add_count,
     add_template_options,
-    install_template,
+    filled_database,
     make_parser,
     run_generator,
     say,
@@ -422,37 +421,18 @@ def main(argv=None):
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(args.config), "--log-level=warn"])
-    server = Server(args.config)
-    template = f"{args.database}_sla_tpl"
-    dbname = f"{args.database}_sla"
     say(
         f"SLA benchmark: {args.cases:,} open cases of {args.partners:,} generated customers,"
         f" {args.breach:,} breaching, plan_hours on {args.sample:,}"
     )
-    if args.fresh or not args.keep or not server.exists(template):
-        install_template(server, args.config, args.database, template, required="crm_service")
-    try:
-        if not (args.reuse and args.keep and server.exists(dbname)):
-            began = time.perf_counter()
-            server.copy(template, dbname)
-            configure(odoo, dbname)
-            generate(args.config, dbname, args)
-            planned = plan(odoo, dbname)
-            say(
-                f"  (database ready in {time.perf_counter() - began:.0f} s;"
-                f" deadlines planned in {planned:.1f} s)"
-            )
-        else:
-            say(f"  (reusing {dbname})")
-        out = run(odoo, dbname, args)
-    finally:
-        from odoo.modules.registry import Registry
 
-        Registry.delete(dbname)
-        odoo.sql_db.close_all()
-        if not args.keep:
-            for name in (dbname, template):
-                server.drop(name)
+    def fill(dbname):
+        configure(odoo, dbname)
+        generate(args.config, dbname, args)
+        say(f"  (deadlines planned in {plan(odoo, dbname):.1f} s)")
+
+    with filled_database(odoo, args, "sla", "crm_service", fill) as dbname:
+        out = run(odoo, dbname, args)
     return report(args, out)
 
 

@@ -45,14 +45,12 @@ import datetime
 import os
 import statistics
 import sys
-import time
 
 from benchlib import (
-    Server,
     Step,
     add_count,
     add_template_options,
-    install_template,
+    filled_database,
     make_parser,
     peak_mb,
     run_generator,
@@ -500,33 +498,17 @@ def main(argv=None):
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(args.config), "--log-level=warn"])
-    server = Server(args.config)
-    template = f"{args.database}_value_tpl"
-    dbname = f"{args.database}_value"
     say(
         f"Customer value benchmark: {args.partners:,} generated partners, {args.lines:,} invoice lines of"
         f" history; ORM loop on {args.sample:,} customers; {args.changed:,} changed for the incremental run"
     )
-    if args.fresh or not args.keep or not server.exists(template):
-        install_template(server, args.config, args.database, template, required="crm_value")
-    began = time.perf_counter()
-    try:
-        if not (args.reuse and args.keep and server.exists(dbname)):
-            server.copy(template, dbname)
-            generate(args.config, dbname, args.partners, args.lines)
-            say(f"  (database ready in {time.perf_counter() - began:.0f} s)")
-        else:
-            say(f"  (reusing {dbname}: its scores and earlier benchmark invoices stay)")
-        out = run(odoo, dbname, args)
-    finally:
-        from odoo.modules.registry import Registry
 
-        Registry.delete(dbname)
-        odoo.sql_db.close_all()
-        if not args.keep:
-            for name in (dbname, template):
-                server.drop(name)
-    return report(args, out, dbname, template)
+    def fill(dbname):
+        generate(args.config, dbname, args.partners, args.lines)
+
+    with filled_database(odoo, args, "value", "crm_value", fill) as dbname:
+        out = run(odoo, dbname, args)
+    return report(args, out, dbname, f"{dbname}_tpl")
 
 
 def report(args, out, dbname, template):

@@ -8,6 +8,7 @@ import it as ``benchlib``.
 
 import argparse
 import configparser
+import contextlib
 import os
 import resource
 import subprocess
@@ -205,3 +206,33 @@ def run_generator(config, dbname, options, what):
     ]
     if subprocess.run(command, cwd=PROJECT_DIR, check=False).returncode != 0:
         raise SystemExit(f"Generating {what} into {dbname} failed (see above).")
+
+
+@contextlib.contextmanager
+def filled_database(odoo, args, suffix, required, fill):
+    """The benchmark's own database ``<--database>_<suffix>``, yielded by name: a copy of a
+    template of the addons (``<--database>_<suffix>_tpl``, installed once without demo data,
+    ``required`` among them) filled by ``fill(dbname)``, or the kept filled database again with
+    ``--reuse``. Both are dropped afterwards unless ``--keep``."""
+    server = Server(args.config)
+    template = f"{args.database}_{suffix}_tpl"
+    dbname = f"{args.database}_{suffix}"
+    if args.fresh or not args.keep or not server.exists(template):
+        install_template(server, args.config, args.database, template, required=required)
+    try:
+        if not (args.reuse and args.keep and server.exists(dbname)):
+            began = time.perf_counter()
+            server.copy(template, dbname)
+            fill(dbname)
+            say(f"  (database ready in {time.perf_counter() - began:.0f} s)")
+        else:
+            say(f"  (reusing {dbname}: what earlier runs wrote in it stays)")
+        yield dbname
+    finally:
+        from odoo.modules.registry import Registry
+
+        Registry.delete(dbname)
+        odoo.sql_db.close_all()
+        if not args.keep:
+            for name in (dbname, template):
+                server.drop(name)
